@@ -1,0 +1,350 @@
+// Module entry, tensor handles, creation, reading back, autograd, RNG and runtime settings.
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
+#include <c10/core/GradMode.h>
+
+#include <atomic>
+#include <cstring>
+#include <mutex>
+#include <sstream>
+
+#include "handle.h"
+
+#if __has_include(<torch/version.h>)
+#include <torch/version.h>
+#endif
+#ifndef TORCH_VERSION
+#define TORCH_VERSION "unknown"
+#endif
+
+namespace md {
+
+static std::atomic<int64_t> g_live{0};
+
+int64_t liveCount() { return g_live.load(); }
+
+static int64_t sizeOf(const at::Tensor& t) {
+  return t.defined() && t.device().is_cpu() ? static_cast<int64_t>(t.numel() * t.element_size()) : 0;
+}
+
+void release(Napi::Env env, Holder* h) {
+  if (!h->t.defined()) return;
+  h->t = at::Tensor();
+  Napi::MemoryManagement::AdjustExternalMemory(env, -h->bytes);
+  h->bytes = 0;
+  g_live--;
+}
+
+Napi::Value wrap(Napi::Env env, at::Tensor t) {
+  auto* h = new Holder{std::move(t), 0};
+  h->bytes = sizeOf(h->t);
+  g_live++;
+  Napi::MemoryManagement::AdjustExternalMemory(env, h->bytes);
+  return Napi::External<Holder>::New(env, h, [](Napi::Env e, Holder* p) {
+    release(e, p);
+    delete p;
+  });
+}
+
+Napi::Value wrapAll(Napi::Env env, const std::vector<at::Tensor>& ts) {
+  auto arr = Napi::Array::New(env, ts.size());
+  for (size_t i = 0; i < ts.size(); i++) arr.Set(i, wrap(env, ts[i]));
+  return arr;
+}
+
+Holder* holder(const Napi::CallbackInfo& info, size_t i) {
+  if (i >= info.Length() || !info[i].IsExternal())
+    throw Napi::TypeError::New(info.Env(), "argument " + std::to_string(i) + " is not a tensor");
+  return info[i].As<Napi::External<Holder>>().Data();
+}
+
+at::Tensor& T(const Napi::CallbackInfo& info, size_t i) {
+  Holder* h = holder(info, i);
+  if (!h->t.defined()) throw Napi::Error::New(info.Env(), "tensor used after it was disposed");
+  return h->t;
+}
+
+std::vector<at::Tensor> tensorList(const Napi::CallbackInfo& info, size_t i) {
+  auto arr = info[i].As<Napi::Array>();
+  std::vector<at::Tensor> out;
+  for (uint32_t k = 0; k < arr.Length(); k++) {
+    Napi::Value v = arr.Get(k);
+    if (!v.IsExternal()) throw Napi::TypeError::New(info.Env(), "list element " + std::to_string(k) + " is not a tensor");
+    auto* h = v.As<Napi::External<Holder>>().Data();
+    if (!h->t.defined()) throw Napi::Error::New(info.Env(), "tensor used after it was disposed");
+    out.push_back(h->t);
+  }
+  return out;
+}
+
+std::vector<int64_t> ints(const Napi::CallbackInfo& info, size_t i) {
+  if (!info[i].IsArray()) throw Napi::TypeError::New(info.Env(), "argument " + std::to_string(i) + " must be an array of integers");
+  auto arr = info[i].As<Napi::Array>();
+  std::vector<int64_t> out(arr.Length());
+  for (uint32_t k = 0; k < arr.Length(); k++) out[k] = arr.Get(k).As<Napi::Number>().Int64Value();
+  return out;
+}
+
+at::Scalar scalar(const Napi::Value& v) {
+  if (v.IsBoolean()) return at::Scalar(v.As<Napi::Boolean>().Value());
+  return at::Scalar(v.As<Napi::Number>().DoubleValue());
+}
+
+at::ScalarType dtypeOf(const std::string& n) {
+  if (n == "float32") return at::kFloat;
+  if (n == "float64") return at::kDouble;
+  if (n == "int64") return at::kLong;
+  if (n == "int32") return at::kInt;
+  if (n == "bool") return at::kBool;
+  if (n == "uint8") return at::kByte;
+  throw std::invalid_argument("unknown dtype '" + n + "' (expected float32, float64, int64, int32, bool or uint8)");
+}
+
+std::string dtypeName(at::ScalarType t) {
+  switch (t) {
+    case at::kFloat: return "float32";
+    case at::kDouble: return "float64";
+    case at::kLong: return "int64";
+    case at::kInt: return "int32";
+    case at::kBool: return "bool";
+    case at::kByte: return "uint8";
+    default: return c10::toString(t);
+  }
+}
+
+at::TensorOptions options(const std::string& dtype, const std::string& device) {
+  return at::TensorOptions().dtype(dtypeOf(dtype)).device(at::Device(device));
+}
+
+std::string describeArgs(const Napi::CallbackInfo& info) {
+  std::ostringstream s;
+  s << "(";
+  bool first = true;
+  auto one = [&](const Napi::Value& v) {
+    if (!first) s << ", ";
+    first = false;
+    if (v.IsExternal()) {
+      auto* h = v.As<Napi::External<Holder>>().Data();
+      if (!h->t.defined()) { s << "<disposed>"; return; }
+      s << dtypeName(h->t.scalar_type()) << h->t.sizes();
+      if (!h->t.device().is_cpu()) s << "@" << h->t.device();
+    } else if (v.IsNumber()) {
+      s << v.As<Napi::Number>().DoubleValue();
+    } else if (v.IsString()) {
+      s << "'" << v.As<Napi::String>().Utf8Value() << "'";
+    } else if (v.IsBoolean()) {
+      s << (v.As<Napi::Boolean>().Value() ? "true" : "false");
+    } else if (v.IsArray()) {
+      auto a = v.As<Napi::Array>();
+      s << "[";
+      for (uint32_t k = 0; k < a.Length() && k < 8; k++) {
+        Napi::Value e = a.Get(k);
+        if (k) s << ", ";
+        if (e.IsExternal()) {
+          auto* h = e.As<Napi::External<Holder>>().Data();
+          if (h->t.defined()) s << dtypeName(h->t.scalar_type()) << h->t.sizes(); else s << "<disposed>";
+        } else if (e.IsNumber()) {
+          s << e.As<Napi::Number>().Int64Value();
+        } else {
+          s << "?";
+        }
+      }
+      if (a.Length() > 8) s << ", ...";
+      s << "]";
+    } else {
+      s << "_";
+    }
+  };
+  for (size_t i = 0; i < info.Length(); i++) one(info[i]);
+  s << ")";
+  return s.str();
+}
+
+#define FN(name) static Napi::Value name(const Napi::CallbackInfo& info)
+
+// fromBuffer(typedArray, shape, dtype, device)
+FN(fromBuffer) {
+  return guarded(info, "fromBuffer", [&]() -> Napi::Value {
+    auto ta = info[0].As<Napi::TypedArray>();
+    auto shape = ints(info, 1);
+    auto dt = dtypeOf(info[2].As<Napi::String>().Utf8Value());
+    int64_t n = 1;
+    for (auto d : shape) n *= d;
+    size_t esize = c10::elementSize(dt);
+    if (static_cast<size_t>(n) * esize != ta.ByteLength())
+      throw std::invalid_argument("data holds " + std::to_string(ta.ByteLength()) + " bytes but shape needs " +
+                                  std::to_string(n * esize));
+    auto t = at::empty(shape, at::TensorOptions().dtype(dt));
+    if (n) std::memcpy(t.data_ptr(), static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset(), n * esize);
+    std::string dev = info[3].As<Napi::String>().Utf8Value();
+    if (dev != "cpu") t = t.to(at::Device(dev));
+    return wrap(info.Env(), t);
+  });
+}
+
+// toBuffer(t, dtype?) -> ArrayBuffer holding the (converted) elements in row-major order
+FN(toBuffer) {
+  return guarded(info, "toBuffer", [&]() -> Napi::Value {
+    at::Tensor t = T(info, 0).detach();
+    if (info.Length() > 1 && info[1].IsString()) t = t.to(dtypeOf(info[1].As<Napi::String>().Utf8Value()));
+    t = t.to(at::kCPU).contiguous();
+    size_t n = t.numel() * t.element_size();
+    auto buf = Napi::ArrayBuffer::New(info.Env(), n);
+    if (n) std::memcpy(buf.Data(), t.data_ptr(), n);
+    return buf;
+  });
+}
+
+FN(item) {
+  return guarded(info, "item", [&]() -> Napi::Value {
+    return Napi::Number::New(info.Env(), T(info, 0).item().toDouble());
+  });
+}
+
+// full(shape, value, dtype, device)
+FN(full) {
+  return guarded(info, "full", [&]() -> Napi::Value {
+    auto o = options(info[2].As<Napi::String>().Utf8Value(), info[3].As<Napi::String>().Utf8Value());
+    return wrap(info.Env(), at::full(ints(info, 0), scalar(info[1]), o));
+  });
+}
+
+// arange(start, end, step, dtype, device)
+FN(arange) {
+  return guarded(info, "arange", [&]() -> Napi::Value {
+    auto o = options(info[3].As<Napi::String>().Utf8Value(), info[4].As<Napi::String>().Utf8Value());
+    return wrap(info.Env(), at::arange(scalar(info[0]), scalar(info[1]), scalar(info[2]), o));
+  });
+}
+
+// rand/randn(shape, dtype, device)
+FN(rand) {
+  return guarded(info, "rand", [&]() -> Napi::Value {
+    auto o = options(info[1].As<Napi::String>().Utf8Value(), info[2].As<Napi::String>().Utf8Value());
+    return wrap(info.Env(), at::rand(ints(info, 0), o));
+  });
+}
+FN(randn) {
+  return guarded(info, "randn", [&]() -> Napi::Value {
+    auto o = options(info[1].As<Napi::String>().Utf8Value(), info[2].As<Napi::String>().Utf8Value());
+    return wrap(info.Env(), at::randn(ints(info, 0), o));
+  });
+}
+// randint(low, high, shape, dtype, device)
+FN(randint) {
+  return guarded(info, "randint", [&]() -> Napi::Value {
+    auto o = options(info[3].As<Napi::String>().Utf8Value(), info[4].As<Napi::String>().Utf8Value());
+    return wrap(info.Env(), at::randint(info[0].As<Napi::Number>().Int64Value(), info[1].As<Napi::Number>().Int64Value(),
+                                        ints(info, 2), o));
+  });
+}
+// multinomial(probs, n, replacement)
+FN(multinomial) {
+  return guarded(info, "multinomial", [&]() -> Napi::Value {
+    return wrap(info.Env(), at::multinomial(T(info, 0), info[1].As<Napi::Number>().Int64Value(),
+                                            info[2].As<Napi::Boolean>().Value()));
+  });
+}
+
+FN(manualSeed) {
+  return guarded(info, "manualSeed", [&]() -> Napi::Value {
+    uint64_t seed = info[0].IsBigInt() ? info[0].As<Napi::BigInt>().Uint64Value(nullptr)
+                                       : static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value());
+    at::manual_seed(seed);
+    return info.Env().Undefined();
+  });
+}
+
+FN(getRngState) {
+  return guarded(info, "getRngState", [&]() -> Napi::Value {
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    return wrap(info.Env(), gen.get_state());
+  });
+}
+
+FN(setRngState) {
+  return guarded(info, "setRngState", [&]() -> Napi::Value {
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_state(T(info, 0));
+    return info.Env().Undefined();
+  });
+}
+
+FN(shape) {
+  const at::Tensor& t = T(info, 0);
+  auto arr = Napi::Array::New(info.Env(), t.dim());
+  for (int64_t i = 0; i < t.dim(); i++) arr.Set(static_cast<uint32_t>(i), Napi::Number::New(info.Env(), static_cast<double>(t.size(i))));
+  return arr;
+}
+FN(dtype) { return Napi::String::New(info.Env(), dtypeName(T(info, 0).scalar_type())); }
+FN(device) { return Napi::String::New(info.Env(), T(info, 0).device().str()); }
+FN(isDisposed) { return Napi::Boolean::New(info.Env(), !holder(info, 0)->t.defined()); }
+FN(dispose) {
+  release(info.Env(), holder(info, 0));
+  return info.Env().Undefined();
+}
+FN(live) { return Napi::Number::New(info.Env(), static_cast<double>(liveCount())); }
+
+FN(requiresGrad) { return Napi::Boolean::New(info.Env(), T(info, 0).requires_grad()); }
+FN(setRequiresGrad) {
+  return guarded(info, "setRequiresGrad", [&]() -> Napi::Value {
+    T(info, 0).set_requires_grad(info[1].As<Napi::Boolean>().Value());
+    return info.Env().Undefined();
+  });
+}
+// grad(t) -> handle or null
+FN(grad) {
+  const at::Tensor& g = T(info, 0).grad();
+  if (!g.defined()) return info.Env().Null();
+  return wrap(info.Env(), g);
+}
+FN(clearGrad) {
+  T(info, 0).mutable_grad() = at::Tensor();
+  return info.Env().Undefined();
+}
+// backward(t, gradient?)
+FN(backward) {
+  return guarded(info, "backward", [&]() -> Napi::Value {
+    at::Tensor g;
+    if (info.Length() > 1 && info[1].IsExternal()) g = T(info, 1);
+    T(info, 0).backward(g);
+    return info.Env().Undefined();
+  });
+}
+FN(setGradEnabled) {
+  bool prev = c10::GradMode::is_enabled();
+  c10::GradMode::set_enabled(info[0].As<Napi::Boolean>().Value());
+  return Napi::Boolean::New(info.Env(), prev);
+}
+FN(isGradEnabled) { return Napi::Boolean::New(info.Env(), c10::GradMode::is_enabled()); }
+
+FN(setNumThreads) {
+  at::set_num_threads(info[0].As<Napi::Number>().Int32Value());
+  return info.Env().Undefined();
+}
+FN(getNumThreads) { return Napi::Number::New(info.Env(), at::get_num_threads()); }
+FN(hasCuda) { return Napi::Boolean::New(info.Env(), at::hasCUDA()); }
+
+void registerTensorFunctions(Napi::Env env, Napi::Object e) {
+#define REG(n) e.Set(#n, Napi::Function::New(env, n, #n))
+  REG(fromBuffer); REG(toBuffer); REG(item); REG(full); REG(arange); REG(rand); REG(randn); REG(randint);
+  REG(multinomial); REG(manualSeed); REG(getRngState); REG(setRngState); REG(shape); REG(dtype); REG(device);
+  REG(isDisposed); REG(dispose); REG(live); REG(requiresGrad); REG(setRequiresGrad); REG(grad); REG(clearGrad);
+  REG(backward); REG(setGradEnabled); REG(isGradEnabled); REG(setNumThreads); REG(getNumThreads); REG(hasCuda);
+#undef REG
+}
+
+}  // namespace md
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  std::string alloc = md::installAllocator();
+  md::registerTensorFunctions(env, exports);
+  md::registerOps(env, exports);
+  exports.Set("torchVersion", Napi::String::New(env, TORCH_VERSION));
+  exports.Set("allocator", Napi::String::New(env, alloc));
+  return exports;
+}
+
+NODE_API_MODULE(maskdiff_native, Init)

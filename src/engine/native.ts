@@ -1,0 +1,109 @@
+/** Loads the libtorch binding (build/Release/maskdiff_native.node) and types its functions. */
+import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Opaque handle to a libtorch tensor owned by the binding. */
+export type Handle = { readonly __handle: unique symbol };
+/** An argument the binding accepts where a tensor or a scalar may appear. */
+export type HandleOrScalar = Handle | number | boolean;
+
+/** The functions exported by the C++ binding; see native/src/*.cc for each one. */
+export interface NativeAddon {
+  torchVersion: string;
+  allocator: string;
+  fromBuffer(data: ArrayBufferView, shape: number[], dtype: string, device: string): Handle;
+  toBuffer(h: Handle, dtype?: string): ArrayBuffer;
+  item(h: Handle): number;
+  full(shape: number[], value: number | boolean, dtype: string, device: string): Handle;
+  arange(start: number, end: number, step: number, dtype: string, device: string): Handle;
+  rand(shape: number[], dtype: string, device: string): Handle;
+  randn(shape: number[], dtype: string, device: string): Handle;
+  randint(low: number, high: number, shape: number[], dtype: string, device: string): Handle;
+  multinomial(p: Handle, n: number, replacement: boolean): Handle;
+  manualSeed(seed: number | bigint): void;
+  getRngState(): Handle;
+  setRngState(h: Handle): void;
+  shape(h: Handle): number[];
+  dtype(h: Handle): string;
+  device(h: Handle): string;
+  isDisposed(h: Handle): boolean;
+  dispose(h: Handle): void;
+  live(): number;
+  requiresGrad(h: Handle): boolean;
+  setRequiresGrad(h: Handle, on: boolean): void;
+  grad(h: Handle): Handle | null;
+  clearGrad(h: Handle): void;
+  backward(h: Handle, gradient?: Handle): void;
+  setGradEnabled(on: boolean): boolean;
+  isGradEnabled(): boolean;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  hasCuda(): boolean;
+  gelu(h: Handle, approximate: string): Handle;
+  clamp(h: Handle, min: number | null, max: number | null): Handle;
+  to(h: Handle, dtype: string | null, device: string | null): Handle;
+  where(c: Handle, a: HandleOrScalar, b: HandleOrScalar): Handle;
+  maskedFill(h: Handle, mask: Handle, value: number | boolean): Handle;
+  linear(x: Handle, w: Handle, b: Handle | null): Handle;
+  sum(h: Handle, dims: number[], keepdim: boolean): Handle;
+  mean(h: Handle, dims: number[], keepdim: boolean): Handle;
+  max(h: Handle, dim: number | null, keepdim: boolean): Handle;
+  min(h: Handle, dim: number | null, keepdim: boolean): Handle;
+  argmax(h: Handle, dim: number, keepdim: boolean): Handle;
+  logsumexp(h: Handle, dims: number[], keepdim: boolean): Handle;
+  cumsum(h: Handle, dim: number): Handle;
+  softmax(h: Handle, dim: number): Handle;
+  logSoftmax(h: Handle, dim: number): Handle;
+  sort(h: Handle, dim: number, descending: boolean): [Handle, Handle];
+  topk(h: Handle, k: number, dim: number, largest: boolean): [Handle, Handle];
+  gather(h: Handle, dim: number, index: Handle): Handle;
+  scatter(h: Handle, dim: number, index: Handle, src: HandleOrScalar): Handle;
+  scatterAdd(h: Handle, dim: number, index: Handle, src: Handle): Handle;
+  indexSelect(h: Handle, dim: number, index: Handle): Handle;
+  embedding(weight: Handle, indices: Handle): Handle;
+  reshape(h: Handle, shape: number[]): Handle;
+  permute(h: Handle, dims: number[]): Handle;
+  transpose(h: Handle, a: number, b: number): Handle;
+  expand(h: Handle, shape: number[]): Handle;
+  unsqueeze(h: Handle, dim: number): Handle;
+  squeeze(h: Handle, dim: number): Handle;
+  slice(h: Handle, dim: number, start: number, end: number, step: number): Handle;
+  cat(hs: Handle[], dim: number): Handle;
+  stack(hs: Handle[], dim: number): Handle;
+  chunk(h: Handle, n: number, dim: number): Handle[];
+  layerNorm(x: Handle, shape: number[], w: Handle | null, b: Handle | null, eps: number): Handle;
+  dropout(x: Handle, p: number, train: boolean): Handle;
+  crossEntropy(logits: Handle, target: Handle, reduction: string): Handle;
+  addInPlace(h: Handle, other: HandleOrScalar, alpha?: number): void;
+  mulInPlace(h: Handle, other: HandleOrScalar): void;
+  addcmulInPlace(h: Handle, a: Handle, b: Handle, value: number): void;
+  addcdivInPlace(h: Handle, a: Handle, b: Handle, value: number): void;
+  lerpInPlace(h: Handle, end: Handle, weight: number): void;
+  copyInPlace(h: Handle, src: Handle): void;
+  fillInPlace(h: Handle, value: number | boolean): void;
+  [unaryOrBinary: string]: unknown;
+}
+
+function load(): NativeAddon {
+  // OpenBLAS (Debian's libtorch matmuls) reads its thread count once, when libtorch loads.
+  process.env.OPENBLAS_NUM_THREADS ??= String(Math.min(availableParallelism(), 8));
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  const file = join(dir, "build", "Release", "maskdiff_native.node");
+  if (!existsSync(file)) {
+    throw new Error(
+      `maskdiff: the libtorch binding is not built (${file} is missing). Run \`npm run build:native\` ` +
+        "after installing libtorch (see README: apt-get install libtorch-dev, or set LIBTORCH).",
+    );
+  }
+  const addon = createRequire(import.meta.url)(file) as NativeAddon;
+  // Intra-op threads on top of OpenBLAS's own threads oversubscribe a small CPU.
+  addon.setNumThreads(Number(process.env.MASKDIFF_TORCH_THREADS ?? 1));
+  return addon;
+}
+
+/** The loaded binding. */
+export const native: NativeAddon = load();
