@@ -1,0 +1,30 @@
+/** The adaLN-zero DiT block: modulated attention and MLP with gated residuals. */
+import { layerNorm, type Tensor } from "../engine/index.js";
+import { SelfAttention } from "./attention.js";
+import { Linear } from "./linear.js";
+import { Mlp } from "./mlp.js";
+import { Module } from "./module.js";
+
+/** x + g1·attn(LN(x)(1+sc1)+sh1); x + g2·mlp(LN(x)(1+sc2)+sh2), with (sh, sc, g) from the conditioning. */
+export class DiTBlock extends Module {
+  readonly attn: SelfAttention;
+  readonly mlp: Mlp;
+  readonly ada: Linear;
+
+  constructor(readonly dim: number, heads: number, condDim: number, dropoutP = 0) {
+    super();
+    this.attn = this.module("", new SelfAttention(dim, heads, dropoutP));
+    this.mlp = this.module("", new Mlp(dim, 4, dropoutP));
+    this.ada = this.module("ada", new Linear(condDim, 6 * dim, { zero: true }));
+  }
+
+  /** x: [B, S, D]; c: [B, condDim] conditioning vector; mask as in SelfAttention. */
+  forward(x: Tensor, c: Tensor, rope: { cos: Tensor; sin: Tensor }, mask: Tensor | null = null): Tensor {
+    const [sh1, sc1, g1, sh2, sc2, g2] = this.ada.forward(c).unsqueeze(1).chunk(6, -1) as Tensor[];
+    const d = [this.dim];
+    let h = layerNorm(x, d).mul(sc1!.add(1)).add(sh1!);
+    x = x.add(g1!.mul(this.attn.forward(h, rope, mask)));
+    h = layerNorm(x, d).mul(sc2!.add(1)).add(sh2!);
+    return x.add(g2!.mul(this.mlp.forward(h)));
+  }
+}

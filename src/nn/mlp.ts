@@ -1,0 +1,21 @@
+/** Two-layer feed-forward network. */
+import { dropout, type Tensor } from "../engine/index.js";
+import { Linear } from "./linear.js";
+import { Module } from "./module.js";
+
+/** fc2(GELU_tanh(fc1(x))) with a hidden width of ratio·dim. */
+export class Mlp extends Module {
+  readonly fc1: Linear;
+  readonly fc2: Linear;
+
+  constructor(readonly dim: number, ratio = 4, readonly dropoutP = 0) {
+    super();
+    this.fc1 = this.module("fc1", new Linear(dim, ratio * dim));
+    this.fc2 = this.module("fc2", new Linear(ratio * dim, dim));
+  }
+
+  /** Applies the MLP to the last dim. */
+  forward(x: Tensor): Tensor {
+    return dropout(this.fc2.forward(this.fc1.forward(x).gelu("tanh")), this.dropoutP, this.training);
+  }
+}
