@@ -4,6 +4,7 @@
 #include <c10/core/GradMode.h>
 
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <mutex>
 #include <sstream>
@@ -87,7 +88,10 @@ std::vector<int64_t> ints(const Napi::CallbackInfo& info, size_t i) {
 
 at::Scalar scalar(const Napi::Value& v) {
   if (v.IsBoolean()) return at::Scalar(v.As<Napi::Boolean>().Value());
-  return at::Scalar(v.As<Napi::Number>().DoubleValue());
+  double d = v.As<Napi::Number>().DoubleValue();
+  // Integral numbers are integer scalars, so int tensors stay int (as in PyTorch); floats stay float.
+  if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.007199254740992e15) return at::Scalar(static_cast<int64_t>(d));
+  return at::Scalar(d);
 }
 
 at::ScalarType dtypeOf(const std::string& n) {
@@ -248,7 +252,8 @@ FN(multinomial) {
 
 FN(manualSeed) {
   return guarded(info, "manualSeed", [&]() -> Napi::Value {
-    uint64_t seed = info[0].IsBigInt() ? info[0].As<Napi::BigInt>().Uint64Value(nullptr)
+    bool lossless = true;
+    uint64_t seed = info[0].IsBigInt() ? info[0].As<Napi::BigInt>().Uint64Value(&lossless)
                                        : static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value());
     at::manual_seed(seed);
     return info.Env().Undefined();

@@ -110,14 +110,19 @@ FN(linear) {
 }
 
 // ---- reductions (dims: array, [] = all) --------------------------------------------------
+static std::vector<int64_t> dimsOrAll(const Napi::CallbackInfo& info, size_t i) {
+  auto d = ints(info, i);
+  if (d.empty()) for (int64_t k = 0; k < T(info, 0).dim(); k++) d.push_back(k);
+  return d;
+}
 // sum(a, dims, keepdim)
 FN(sum) {
   static const char* OPNAME = "sum";
-  RET(([&] { auto d = ints(info, 1); return d.empty() ? at::sum(T(info, 0)) : at::sum(T(info, 0), d, B(info, 2)); })());
+  RET(([&] { auto d = ints(info, 1); return d.empty() && !B(info, 2) ? at::sum(T(info, 0)) : at::sum(T(info, 0), dimsOrAll(info, 1), B(info, 2)); })());
 }
 FN(mean) {
   static const char* OPNAME = "mean";
-  RET(([&] { auto d = ints(info, 1); return d.empty() ? at::mean(T(info, 0)) : at::mean(T(info, 0), d, B(info, 2)); })());
+  RET(([&] { auto d = ints(info, 1); return d.empty() && !B(info, 2) ? at::mean(T(info, 0)) : at::mean(T(info, 0), dimsOrAll(info, 1), B(info, 2)); })());
 }
 // max/min(a, dim|null, keepdim) -> values
 FN(max) {
@@ -130,7 +135,7 @@ FN(min) {
 }
 // argmax(a, dim, keepdim)
 FN(argmax) { static const char* OPNAME = "argmax"; RET(at::argmax(T(info, 0), I(info, 1), B(info, 2))); }
-FN(logsumexp) { static const char* OPNAME = "logsumexp"; RET(at::logsumexp(T(info, 0), ints(info, 1), B(info, 2))); }
+FN(logsumexp) { static const char* OPNAME = "logsumexp"; RET(at::logsumexp(T(info, 0), dimsOrAll(info, 1), B(info, 2))); }
 FN(cumsum) { static const char* OPNAME = "cumsum"; RET(at::cumsum(T(info, 0), I(info, 1))); }
 FN(softmax) { static const char* OPNAME = "softmax"; RET(at::softmax(T(info, 0), I(info, 1))); }
 FN(logSoftmax) { static const char* OPNAME = "logSoftmax"; RET(at::log_softmax(T(info, 0), I(info, 1))); }
@@ -203,7 +208,7 @@ FN(crossEntropy) {
     return guarded(info, #name, [&]() -> Napi::Value { body; return info.Env().Undefined(); }); \
   }
 // addInPlace(a, b|number, alpha)
-INPLACE(addInPlace, if (isT(info, 1)) T(info, 0).add_(T(info, 1), scalar(info[2])); else T(info, 0).add_(scalar(info[1])))
+INPLACE(addInPlace, if (isT(info, 1)) T(info, 0).add_(T(info, 1), scalar(info[2])); else T(info, 0).add_(scalar(info[1]), scalar(info[2])))
 INPLACE(mulInPlace, if (isT(info, 1)) T(info, 0).mul_(T(info, 1)); else T(info, 0).mul_(scalar(info[1])))
 // addcmulInPlace(a, t1, t2, value), addcdivInPlace(a, t1, t2, value)
 INPLACE(addcmulInPlace, T(info, 0).addcmul_(T(info, 1), T(info, 2), scalar(info[3])))

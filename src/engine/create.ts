@@ -28,7 +28,8 @@ function asBuffer(d: Data, dtype: DType): ArrayBufferView {
     case "int64":
       if (d instanceof BigInt64Array) return d;
       return BigInt64Array.from(Array.from(plain ?? (d as ArrayLike<number>), (v) => BigInt(Math.trunc(Number(v)))));
-    default: return d instanceof Uint8Array ? d : Uint8Array.from(plain ?? (d as ArrayLike<number>), (v) => (v ? 1 : 0));
+    case "uint8": return d instanceof Uint8Array ? d : Uint8Array.from(plain ?? (d as ArrayLike<number>));
+    default: return Uint8Array.from(plain ?? (d as ArrayLike<number>), (v) => (v ? 1 : 0));
   }
 }
 

@@ -1,0 +1,11 @@
+/** `npm run bench -- <suite> [options]`: performance suites measured against the PyTorch peer. */
+import { benchEngine } from "./engine.js";
+
+const suites: Record<string, (argv: string[]) => void> = { engine: benchEngine };
+const [name = "engine", ...rest] = process.argv.slice(2);
+const suite = suites[name];
+if (!suite) {
+  console.error(`unknown bench suite '${name}' (available: ${Object.keys(suites).join(", ")})`);
+  process.exit(2);
+}
+suite(rest);

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs everything maskdiff needs on a fresh Debian/Ubuntu machine, then builds it:
+# libtorch (CPU, with OpenBLAS for matmuls), the PyTorch peer used by tests and the bench,
+# the npm packages, the native binding and the TypeScript.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+PKGS="libtorch-dev libopenblas0-pthread python3-torch python3 g++ make"
+if ! dpkg -s $PKGS >/dev/null 2>&1; then
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $PKGS
+fi
+npm ci --no-audit --no-fund
+npm run build:ts
