@@ -7,3 +7,4 @@ export { noGrad, isGradEnabled } from "./grad.js";
 export { manualSeed, getRngState, setRngState } from "./random.js";
 export { liveTensors, setNumThreads, getNumThreads, hasCuda, torchVersion, allocatorName } from "./runtime.js";
 export { saveSafetensors, loadSafetensors, readSafetensorsHeader, type SafetensorsEntry, type SafetensorsHeader, type LoadSafetensorsOptions } from "./safetensors.js";
+export { Rng } from "./rng.js";

@@ -1,5 +1,5 @@
 /** The adaLN-zero DiT block: modulated attention and MLP with gated residuals. */
-import { layerNorm, type Tensor } from "../engine/index.js";
+import { layerNorm, tidy, type Tensor } from "../engine/index.js";
 import { SelfAttention } from "./attention.js";
 import { Linear } from "./linear.js";
 import { Mlp } from "./mlp.js";
@@ -20,11 +20,13 @@ export class DiTBlock extends Module {
 
   /** x: [B, S, D]; c: [B, condDim] conditioning vector; mask as in SelfAttention. */
   forward(x: Tensor, c: Tensor, rope: { cos: Tensor; sin: Tensor }, mask: Tensor | null = null): Tensor {
-    const [sh1, sc1, g1, sh2, sc2, g2] = this.ada.forward(c).unsqueeze(1).chunk(6, -1) as Tensor[];
-    const d = [this.dim];
-    let h = layerNorm(x, d).mul(sc1!.add(1)).add(sh1!);
-    x = x.add(g1!.mul(this.attn.forward(h, rope, mask)));
-    h = layerNorm(x, d).mul(sc2!.add(1)).add(sh2!);
-    return x.add(g2!.mul(this.mlp.forward(h)));
+    // Nested tidy scopes free each sub-layer's temporaries as soon as it is done (autograd keeps
+    // what backward needs), which keeps the working set as small as PyTorch's.
+    return tidy(() => {
+      const [sh1, sc1, g1, sh2, sc2, g2] = this.ada.forward(c).unsqueeze(1).chunk(6, -1) as Tensor[];
+      const d = [this.dim];
+      const y = tidy(() => x.add(g1!.mul(this.attn.forward(layerNorm(x, d).mul(sc1!.add(1)).add(sh1!), rope, mask))));
+      return tidy(() => y.add(g2!.mul(this.mlp.forward(layerNorm(y, d).mul(sc2!.add(1)).add(sh2!)))));
+    });
   }
 }

@@ -1,0 +1,50 @@
+/** A seeded float64 random stream for sampling math in JavaScript (xoroshiro128+ from pure-rand). */
+import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
+import { xoroshiro128plus, xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
+
+type Generator = ReturnType<typeof xoroshiro128plus>;
+
+/** Murmur3's 32-bit finaliser: spreads nearby seeds (0, 1, 2, ...) over the whole state space. */
+function mix32(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (x ^ (x >>> 16)) | 0;
+}
+
+/** Reproducible uniform doubles with 53 random bits; its state can be saved and restored. */
+export class Rng {
+  private gen: Generator;
+
+  /** A stream seeded with an integer. */
+  constructor(seed: number) {
+    this.gen = xoroshiro128plus(mix32(seed));
+    for (let i = 0; i < 4; i++) this.gen.next(); // leave the low-entropy start of small seeds behind
+  }
+
+  /** A stream restored from state(). */
+  static fromState(state: readonly number[]): Rng {
+    const r = new Rng(0);
+    r.gen = xoroshiro128plusFromState(state);
+    return r;
+  }
+
+  /** Uniform on [0, 1). */
+  next(): number {
+    return uniformFloat64(this.gen);
+  }
+
+  /** Uniform integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  /** Exponential(1) draw, −log(1 − U), never infinite. */
+  exponential(): number {
+    return -Math.log1p(-this.next());
+  }
+
+  /** The generator's state, for checkpoints. */
+  state(): number[] {
+    return [...this.gen.getState()];
+  }
+}
