@@ -6,10 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-PKGS="libtorch-dev libopenblas0-pthread python3-torch python3 g++ make"
+PKGS="libtorch-dev libopenblas0-pthread python3-torch python3 g++ make fortunes"
 if ! dpkg -s $PKGS >/dev/null 2>&1; then
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $PKGS
 fi
 npm ci --no-audit --no-fund
 npm run build:ts
+[ -f data/fortunes.txt ] || node scripts/prepare-corpus.mjs

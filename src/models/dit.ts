@@ -1,6 +1,11 @@
-/** The DiT denoiser of MDLM-style masked diffusion: (tokens, time) -> logits over the real classes. */
-import { type Tensor, zeros } from "../engine/index.js";
-import { DiTBlock, Embedding, LayerNorm, Linear, Module, TimeEmbedding, rotaryTables } from "../nn/index.js";
+/** The DiT denoiser, assembled from the four seams: (tokens, time) -> logits over the real classes. */
+import { keep, tidy, type Tensor } from "../engine/index.js";
+import { DiTBlock, Module, rotaryTables } from "../nn/index.js";
+import { bidirectional } from "./attention-masks.js";
+import { ModulatedHead } from "./output-head.js";
+import type { AttentionMask, Conditioning, InputEncoder, OutputHead } from "./seams.js";
+import { TimeConditioning } from "./time-conditioning.js";
+import { TokenEncoder } from "./token-encoder.js";
 
 /** Size and behaviour of a DiT. `vocab` counts the mask token; the head emits vocab − 1 logits. */
 export interface DiTConfig {
@@ -15,48 +20,56 @@ export interface DiTConfig {
   timeConditioning?: boolean;
 }
 
-/** Token embedding -> adaLN-zero DiT blocks with RoPE -> modulated final LayerNorm -> linear head. */
-export class DiT extends Module {
-  readonly emb: Embedding;
-  readonly time: TimeEmbedding;
-  readonly blocks: DiTBlock[];
-  readonly norm: LayerNorm;
-  readonly ada: Linear;
-  readonly out: Linear;
-  private rope: { cos: Tensor; sin: Tensor } | null = null;
+/** Replacements for the plain seams (the defaults reproduce MDLM's DiT). */
+export interface DiTSeams {
+  encoder?: InputEncoder;
+  conditioning?: Conditioning;
+  attentionMask?: AttentionMask;
+  head?: OutputHead;
+}
 
-  constructor(readonly config: DiTConfig) {
+/** Encoder -> adaLN-zero DiT blocks with RoPE under the attention mask -> head. */
+export class DiT extends Module {
+  readonly encoder: InputEncoder;
+  readonly conditioning: Conditioning;
+  readonly blocks: DiTBlock[];
+  readonly head: OutputHead;
+  readonly attentionMask: AttentionMask;
+  private cache: { seq: number; device: string; cos: Tensor; sin: Tensor; mask: Tensor | null } | null = null;
+
+  constructor(readonly config: DiTConfig, seams: DiTSeams = {}) {
     super();
     const { vocab, d, layers, heads, cond } = config;
-    this.emb = this.module("emb", new Embedding(vocab, d));
-    this.time = this.module("time", new TimeEmbedding(cond));
+    this.encoder = this.module("emb", seams.encoder ?? new TokenEncoder(vocab, d));
+    this.conditioning = this.module("", seams.conditioning ?? new TimeConditioning(cond, config.timeConditioning !== false));
     this.blocks = Array.from({ length: layers }, (_, i) => this.module(`blocks.${i}`, new DiTBlock(d, heads, cond, config.dropout ?? 0)));
-    this.norm = this.module("norm", new LayerNorm(d, false));
-    this.ada = this.module("ada", new Linear(cond, 2 * d, { zero: true }));
-    this.out = this.module("out", new Linear(d, vocab - 1));
+    this.head = this.module("", seams.head ?? new ModulatedHead(d, cond, vocab - 1));
+    this.attentionMask = seams.attentionMask ?? bidirectional;
   }
 
-  private tables(seq: number, device: string): { cos: Tensor; sin: Tensor } {
-    if (!this.rope || this.rope.cos.shape[0] !== seq || this.rope.cos.device !== device) {
-      this.rope?.cos.dispose();
-      this.rope?.sin.dispose();
-      const r = rotaryTables(seq, this.config.d / this.config.heads, device);
-      r.cos.kept = true;
-      r.sin.kept = true;
-      this.rope = r;
-    }
-    return this.rope;
+  /** Whether the output depends on the time input. */
+  get timeConditioned(): boolean {
+    return this.conditioning.timeConditioned;
   }
 
-  /** z: int64 [B, S] tokens (mask = vocab − 1); t: float [B] times; mask: optional attention mask. */
-  forward(z: Tensor, t: Tensor, mask: Tensor | null = null): Tensor {
-    const [B, S] = z.shape as [number, number];
-    const rope = this.tables(S, z.device);
-    const tIn = this.config.timeConditioning === false ? zeros([B], { device: z.device }) : t;
-    const c = this.time.forward(tIn).silu();
-    let x = this.emb.forward(z);
-    for (const b of this.blocks) x = b.forward(x, c, rope, mask);
-    const [sh, sc] = this.ada.forward(c).unsqueeze(1).chunk(2, -1) as [Tensor, Tensor];
-    return this.out.forward(this.norm.forward(x).mul(sc.add(1)).add(sh));
+  private tables(seq: number, device: string) {
+    const c = this.cache;
+    if (c && c.seq === seq && c.device === device) return c;
+    if (c) [c.cos, c.sin, c.mask].forEach((t) => t?.dispose());
+    const r = rotaryTables(seq, this.config.d / this.config.heads, device);
+    const mask = this.attentionMask(seq, device);
+    this.cache = { seq, device, cos: keep(r.cos), sin: keep(r.sin), mask: mask && keep(mask) };
+    return this.cache;
+  }
+
+  /** z: int64 [B, S] tokens (mask = vocab − 1); t: float [B] diffusion times -> logits [B, S, vocab − 1]. */
+  forward(z: Tensor, t: Tensor): Tensor {
+    const tables = this.tables(z.shape[1]!, z.device);
+    return tidy(() => {
+      const c = this.conditioning.forward(t);
+      let x = this.encoder.forward(z);
+      for (const b of this.blocks) x = b.forward(x, c, tables, tables.mask);
+      return this.head.forward(x, c);
+    });
   }
 }

@@ -1,0 +1,45 @@
+/** Loading a trained model (EMA weights) and its dataset from a checkpoint. */
+import { existsSync, statSync } from "node:fs";
+import { datasetFromName } from "../data/index.js";
+import type { TokenDataset } from "../data/dataset.js";
+import type { DiT } from "../models/dit.js";
+import { loadCheckpoint, readCheckpointMeta, type CheckpointMeta } from "../train/checkpoint.js";
+import { buildModel } from "../train/trainer.js";
+import { UserError } from "./user-error.js";
+
+/** A model ready for sampling or evaluation. */
+export interface LoadedModel {
+  model: DiT;
+  meta: CheckpointMeta;
+  data: TokenDataset;
+}
+
+/** Loads a checkpoint's EMA weights into the model its config describes, with its dataset. */
+export async function loadModel(path: string): Promise<LoadedModel> {
+  if (!existsSync(path)) throw new UserError(`checkpoint ${path} does not exist`);
+  if (!statSync(path).isFile()) throw new UserError(`checkpoint ${path} is not a file`);
+  const meta = await readCheckpointMeta(path);
+  let data: TokenDataset;
+  try {
+    data = datasetFromName(meta.config.data.name, dataOptions(meta));
+  } catch (e) {
+    throw new UserError(`checkpoint ${path} was trained on '${meta.config.data.name}', which cannot be loaded: ${(e as Error).message}`);
+  }
+  const model = buildModel(meta.config, data.vocabSize);
+  const shapes = Object.fromEntries(model.namedParameters().map(([n, p]) => [n, p.shape]));
+  const { tensors } = await loadCheckpoint(path, shapes);
+  model.loadStateDict(tensors.ema);
+  for (const group of Object.values(tensors)) for (const t of Object.values(group as Record<string, { dispose(): void }>)) t.dispose();
+  model.eval();
+  return { model, meta, data };
+}
+
+/** The dataset options recorded in a config. */
+export function dataOptions(meta: { config: CheckpointMeta["config"] }): Record<string, number> {
+  const d = meta.config.data;
+  const o: Record<string, number> = {};
+  if (d.markovSeed !== undefined) o.seed = d.markovSeed;
+  if (d.markovSymbols !== undefined) o.K = d.markovSymbols;
+  if (d.markovSize !== undefined) o.size = d.markovSize;
+  return o;
+}

@@ -1,0 +1,24 @@
+/** The `maskdiff` command line: train, sample, eval, data. */
+import { Command, CommanderError } from "commander";
+import { dataCommand } from "./commands/data.js";
+import { evalCommand } from "./commands/eval.js";
+import { sampleCommand } from "./commands/sample.js";
+import { trainCommand } from "./commands/train.js";
+import { UserError } from "./user-error.js";
+
+const program = new Command("maskdiff")
+  .description("Masked discrete diffusion models: train, sample, evaluate")
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+for (const c of [trainCommand(), sampleCommand(), evalCommand(), dataCommand()]) program.addCommand(c.exitOverride());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
+  if (e instanceof UserError) {
+    process.stderr.write(`maskdiff: ${e.message}\n`);
+    process.exit(2);
+  }
+  throw e;
+}

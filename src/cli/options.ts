@@ -1,0 +1,20 @@
+/** Parsers for numeric command-line options that fail with one clear message. */
+import { InvalidArgumentError } from "commander";
+
+/** An integer ≥ min. */
+export function intAtLeast(min: number): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}, got '${v}'`);
+    return n;
+  };
+}
+
+/** A number in [lo, hi]. */
+export function numberIn(lo: number, hi: number): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (v.trim() === "" || !Number.isFinite(n) || n < lo || n > hi) throw new InvalidArgumentError(`expected a number in [${lo}, ${hi}], got '${v}'`);
+    return n;
+  };
+}

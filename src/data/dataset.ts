@@ -1,0 +1,72 @@
+/** The token-dataset contract shared by every data source, and its contiguous train/valid/test split. */
+
+/** The three splits of a dataset, each one long token stream. */
+export interface Splits {
+  /** Training stream. */
+  train: Uint8Array;
+  /** Validation (held-out) stream. */
+  valid: Uint8Array;
+  /** Test stream. */
+  test: Uint8Array;
+}
+
+/** Where a dataset came from and how big it is. */
+export interface DatasetMeta {
+  /** Human-readable origin (a file path, "markov(seed=…)", a URL). */
+  source: string;
+  /** Tokens per split. */
+  sizes: { train: number; valid: number; test: number };
+  /** Source-specific extras (seeds, checksums, entropies). */
+  [key: string]: unknown;
+}
+
+/** A tokenised dataset: V real classes (ids 0..V−1; the mask id V never occurs) and its splits. */
+export interface TokenDataset {
+  /** Short name, e.g. "fortunes", "text8", "markov". */
+  name: string;
+  /** Number of real token classes V (mask excluded). */
+  vocabSize: number;
+  /** Renders ids (mask id V included) as text. */
+  decode(ids: ArrayLike<number>): string;
+  /** One long token stream per split. */
+  splits: Splits;
+  /** Provenance and sizes. */
+  meta: DatasetMeta;
+}
+
+/** A [B, L] batch of token ids, row-major. */
+export interface TokenBatch {
+  /** B·L ids, row b at [b·L, (b+1)·L). */
+  data: Int32Array;
+  /** B, rows in this batch. */
+  batchSize: number;
+  /** L, tokens per row. */
+  seqLen: number;
+}
+
+/** Train/valid/test fractions of text8's 90M/5M/5M split. */
+export const DEFAULT_FRACTIONS: readonly [number, number, number] = [0.9, 0.05, 0.05];
+
+/**
+ * Splits a stream into contiguous train | valid | test parts (views, no copy). Boundaries are
+ * round(n·f0) and round(n·(f0+f1)), so 100,000,000 tokens give exactly 90M/5M/5M.
+ */
+export function splitStream(
+  tokens: Uint8Array,
+  fractions: readonly [number, number, number] = DEFAULT_FRACTIONS,
+): Splits {
+  const [f0, f1, f2] = fractions;
+  const sum = f0 + f1 + f2;
+  if (!fractions.every((f) => Number.isFinite(f) && f >= 0) || Math.abs(sum - 1) > 1e-9) {
+    throw new Error(`splitStream: fractions ${JSON.stringify(fractions)} must be three non-negative numbers summing to 1`);
+  }
+  const n = tokens.length;
+  const b1 = Math.round(n * f0);
+  const b2 = Math.max(b1, Math.min(n, Math.round(n * (f0 + f1))));
+  return { train: tokens.subarray(0, b1), valid: tokens.subarray(b1, b2), test: tokens.subarray(b2) };
+}
+
+/** The sizes record of a set of splits, for DatasetMeta. */
+export function splitSizes(s: Splits): DatasetMeta["sizes"] {
+  return { train: s.train.length, valid: s.valid.length, test: s.test.length };
+}

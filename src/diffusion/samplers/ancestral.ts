@@ -1,0 +1,27 @@
+/** The ancestral (MDLM/MD4) policy: the exact reverse posterior with μ in place of the clean token. */
+import { sampleCategorical } from "./categorical.js";
+import type { SamplerPolicy, StepContext } from "./policy.js";
+
+/**
+ * (α(s) − α(t)) / (1 − α(t)), the probability that a masked token is revealed between t and s,
+ * written as (m_t − m_s) / m_t with the masking probabilities m = 1 − α (no cancellation near t = 0).
+ */
+export function unmaskProbability(maskProbT: number, maskProbS: number): number {
+  if (!(maskProbT > 0)) throw new Error(`unmask probability undefined for 1 − α(t) = ${maskProbT} (need α(t) < 1)`);
+  return Math.min(1, Math.max(0, (maskProbT - maskProbS) / maskProbT));
+}
+
+/** Each masked position is revealed with probability unmaskProbability to a draw from μ; revealed positions stay. */
+export function ancestralPolicy(): SamplerPolicy {
+  return {
+    name: "ancestral",
+    step(ctx: StepContext): void {
+      const { tokens, probs, vocabSize: V, rng, schedule } = ctx;
+      const p = unmaskProbability(schedule.maskProb(ctx.t), schedule.maskProb(ctx.s));
+      for (let n = 0; n < tokens.length; n++) {
+        if (tokens[n] !== V) continue;
+        if (rng.next() < p) tokens[n] = sampleCategorical(probs, n * V, V, rng);
+      }
+    },
+  };
+}

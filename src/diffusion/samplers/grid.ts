@@ -1,0 +1,28 @@
+/** Sampling time grids: the pair of times (t, s), t > s, that step k of T moves between. */
+
+/** "uniform": t_k = 1 − k/T; "cosine": MD4's grid, the uniform times mapped through τ ↦ cos(π/2·(1 − τ)). */
+export type GridKind = "uniform" | "cosine";
+
+/** One sampling step goes from time t down to time s < t. */
+export interface GridPoint {
+  /** The current (noisier) time. */
+  t: number;
+  /** The target (cleaner) time. */
+  s: number;
+}
+
+/** Grid time of node j ∈ [0, T] (node 0 is t = 1, node T is t = 0 exactly). */
+export function gridTime(j: number, T: number, kind: GridKind): number {
+  if (kind !== "uniform" && kind !== "cosine") throw new Error(`unknown grid '${String(kind)}'; valid: uniform, cosine`);
+  if (j <= 0) return 1;
+  if (j >= T) return 0;
+  const tau = 1 - j / T;
+  return kind === "uniform" ? tau : Math.cos((Math.PI / 2) * (1 - tau));
+}
+
+/** The (t, s) pair of step k ∈ [0, T): t = gridTime(k), s = gridTime(k + 1). */
+export function gridPoint(k: number, T: number, kind: GridKind): GridPoint {
+  if (!Number.isInteger(T) || T < 1) throw new Error(`steps T must be a positive integer, got ${T}`);
+  if (!Number.isInteger(k) || k < 0 || k >= T) throw new Error(`step k must be an integer in [0, ${T}), got ${k}`);
+  return { t: gridTime(k, T, kind), s: gridTime(k + 1, T, kind) };
+}

@@ -1,0 +1,88 @@
+/** The training configuration: a JSON file validated by a zod schema, with defaults. */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { UserError } from "../cli/user-error.js";
+
+/** Schema of a training config; unknown keys are rejected. */
+export const TrainConfigSchema = z
+  .object({
+    seed: z.number().int().nonnegative().default(0),
+    data: z
+      .object({
+        name: z.string().min(1).describe('dataset: "fortunes", "markov", "text8" or "text:<path>"'),
+        seqLen: z.number().int().min(2).max(65536),
+        markovSeed: z.number().int().nonnegative().optional(),
+        markovSymbols: z.number().int().min(2).max(27).optional(),
+        markovSize: z.number().int().min(1000).optional(),
+      })
+      .strict(),
+    model: z
+      .object({
+        d: z.number().int().positive(),
+        layers: z.number().int().positive(),
+        heads: z.number().int().positive(),
+        cond: z.number().int().positive().default(128),
+        dropout: z.number().min(0).max(0.9).default(0),
+        timeConditioning: z.boolean().default(false),
+      })
+      .strict()
+      .refine((m) => m.d % m.heads === 0 && (m.d / m.heads) % 2 === 0, {
+        message: "d must be divisible by heads, with an even head dimension (rotary embedding)",
+      }),
+    diffusion: z
+      .object({
+        schedule: z.string().default("linear"),
+        timeSampling: z.enum(["antithetic", "stratified"]).default("antithetic"),
+        tMin: z.number().min(0).max(0.5).default(1e-3),
+      })
+      .strict()
+      .prefault({}),
+    train: z
+      .object({
+        steps: z.number().int().positive(),
+        batch: z.number().int().positive(),
+        lr: z.number().positive().max(1),
+        minLr: z.number().nonnegative().default(0),
+        warmup: z.number().int().nonnegative().default(100),
+        weightDecay: z.number().nonnegative().default(0),
+        beta1: z.number().min(0).lt(1).default(0.9),
+        beta2: z.number().min(0).lt(1).default(0.999),
+        gradClip: z.number().positive().nullable().default(1),
+        ema: z.number().min(0).lt(1).default(0.999),
+        evalEvery: z.number().int().positive().default(200),
+        evalSequences: z.number().int().positive().default(64),
+        checkpointEvery: z.number().int().positive().default(500),
+        keepCheckpoints: z.number().int().positive().default(2),
+        logEvery: z.number().int().positive().default(10),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** A validated training configuration. */
+export type TrainConfig = z.infer<typeof TrainConfigSchema>;
+
+/** Validates a parsed JSON value; throws a UserError naming each bad field and what is expected. */
+export function parseTrainConfig(value: unknown, where = "config"): TrainConfig {
+  const r = TrainConfigSchema.safeParse(value);
+  if (r.success) return r.data;
+  const lines = r.error.issues.map((i) => `  ${i.path.length ? i.path.join(".") : "(top level)"}: ${i.message}`);
+  throw new UserError(`${where} is not a valid training config:\n${lines.join("\n")}`);
+}
+
+/** Reads and validates a JSON config file. */
+export function loadTrainConfig(path: string): TrainConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new UserError(`cannot read config ${path}: ${(e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`config ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseTrainConfig(json, `config ${path}`);
+}

@@ -1,0 +1,165 @@
+/**
+ * The training loop: continuous-time NELBO on random batches, AdamW with warm-up + cosine,
+ * gradient clipping, EMA, periodic validation (EMA weights), atomic checkpoints and exact resume.
+ */
+import { mkdirSync } from "node:fs";
+import {
+  getRngState, manualSeed, noGrad, Rng, setRngState, tensor, tidy, type Tensor,
+} from "../engine/index.js";
+import { maskedNelbo } from "../diffusion/losses/md4.js";
+import { applyMask, drawMask } from "../diffusion/process.js";
+import { scheduleFromName } from "../diffusion/schedule.js";
+import { antithetic, stratified } from "../diffusion/time-sampling.js";
+import { BatchReader, type BatchReaderState } from "../data/batch-reader.js";
+import type { TokenDataset } from "../data/dataset.js";
+import { evaluateNelbo, type NelboReport } from "../eval/evaluate.js";
+import { DiT } from "../models/dit.js";
+import { netDenoiser } from "../models/net-denoiser.js";
+import { AdamW, clipGradNorm, Ema, warmupCosine } from "../optim/index.js";
+import { UserError } from "../cli/user-error.js";
+import type { TrainConfig } from "./config.js";
+import { listCheckpoints, loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
+import { RunLog } from "./run-log.js";
+import { packageVersion } from "./version.js";
+
+/** Options of one training run. */
+export interface TrainOptions {
+  outDir: string;
+  /** Continue from the newest checkpoint in outDir. */
+  resume?: boolean;
+  /** Stop (with a checkpoint) after this global step, e.g. to test resuming. */
+  stopAfter?: number;
+  /** Called after every step with the step's numbers (progress bars). */
+  onStep?: (s: StepReport) => void;
+  /** Called after each validation. */
+  onEval?: (step: number, r: NelboReport) => void;
+}
+
+/** Numbers of one training step. */
+export interface StepReport {
+  step: number;
+  totalSteps: number;
+  loss: number;
+  lr: number;
+  gradNorm: number;
+  tokensPerS: number;
+}
+
+/** What a run ends with. */
+export interface TrainResult {
+  model: DiT;
+  ema: Ema;
+  step: number;
+  lastValid: NelboReport | null;
+  checkpoint: string;
+}
+
+/** Builds the DiT a config describes for a dataset with V real classes. */
+export function buildModel(config: TrainConfig, vocabSize: number): DiT {
+  const m = config.model;
+  return new DiT({
+    vocab: vocabSize + 1, seq: config.data.seqLen, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond,
+    dropout: m.dropout, timeConditioning: m.timeConditioning,
+  });
+}
+
+function sameExceptTrain(a: TrainConfig, b: TrainConfig): string[] {
+  const diffs: string[] = [];
+  for (const k of ["seed", "data", "model", "diffusion"] as const)
+    if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) diffs.push(`${k}: checkpoint has ${JSON.stringify(a[k])}, config has ${JSON.stringify(b[k])}`);
+  return diffs;
+}
+
+/** Trains (or resumes training of) a model on a dataset; returns the final state. */
+export async function train(config: TrainConfig, data: TokenDataset, opts: TrainOptions): Promise<TrainResult> {
+  const tc = config.train;
+  const schedule = scheduleFromName(config.diffusion.schedule);
+  mkdirSync(opts.outDir, { recursive: true });
+  if (!opts.resume && listCheckpoints(opts.outDir).length)
+    throw new UserError(`${opts.outDir} already holds checkpoints: pass --resume to continue that run, or choose another --out`);
+  manualSeed(config.seed);
+  const model = buildModel(config, data.vocabSize);
+  const params = model.namedParameters();
+  const opt = new AdamW(params.map(([, p]) => p), { lr: tc.lr, beta1: tc.beta1, beta2: tc.beta2, weightDecay: tc.weightDecay });
+  const ema = new Ema(params.map(([, p]) => p), tc.ema);
+  const reader = new BatchReader(data.splits.train, { batchSize: tc.batch, seqLen: config.data.seqLen, seed: config.seed + 1 });
+  let rng = new Rng(config.seed + 2);
+  let step = 0;
+
+  if (opts.resume) {
+    const latest = listCheckpoints(opts.outDir).at(-1);
+    if (!latest) throw new UserError(`--resume: no checkpoint (ckpt-*.safetensors) in ${opts.outDir}`);
+    const shapes = Object.fromEntries(params.map(([n, p]) => [n, p.shape]));
+    const { meta, tensors } = await loadCheckpoint(latest, shapes);
+    const diffs = sameExceptTrain(meta.config, config);
+    if (diffs.length) throw new UserError(`--resume: the config does not match checkpoint ${latest}:\n  ${diffs.join("\n  ")}`);
+    model.loadStateDict(tensors.model);
+    noGrad(() => ema.shadow.forEach((s, i) => s.copyInPlace(tensors.ema[params[i]![0]]!)));
+    opt.loadState({ step: meta.adamStep, m: params.map(([n]) => tensors.adamM[n]!), v: params.map(([n]) => tensors.adamV[n]!) });
+    for (const group of Object.values(tensors)) for (const t of Object.values(group as Record<string, Tensor>)) t.dispose();
+    reader.restore(meta.data as BatchReaderState);
+    rng = Rng.fromState(meta.rng);
+    setRngState(new Uint8Array(Buffer.from(meta.torchRng, "base64")));
+    step = meta.step;
+  }
+
+  const log = new RunLog(opts.outDir, { resume: !!opts.resume });
+  const denoiser = netDenoiser(model);
+  const validate = (): NelboReport =>
+    ema.withAveraged(() => evaluateNelbo(denoiser, data.splits.valid, { seqLen: config.data.seqLen, maxSequences: tc.evalSequences, schedule, seed: config.seed + 3 }));
+  const checkpoint = () =>
+    saveCheckpoint(
+      opts.outDir,
+      {
+        config, step, rng: rng.state(), torchRng: Buffer.from(getRngState()).toString("base64"),
+        data: reader.state(), adamStep: opt.step, version: packageVersion(),
+      },
+      {
+        model: Object.fromEntries(params),
+        ema: Object.fromEntries(params.map(([n], i) => [n, ema.shadow[i]!])),
+        adamM: Object.fromEntries(params.map(([n], i) => [n, opt.m[i]!])),
+        adamV: Object.fromEntries(params.map(([n], i) => [n, opt.v[i]!])),
+      },
+      tc.keepCheckpoints,
+    );
+
+  const maskId = data.vocabSize;
+  const drawTimes = config.diffusion.timeSampling === "antithetic" ? antithetic : stratified;
+  let lastValid: NelboReport | null = null;
+  let lastPath = "";
+  const end = Math.min(tc.steps, opts.stopAfter ?? Infinity);
+  model.train();
+  while (step < end) {
+    const t0 = performance.now();
+    opt.lr = warmupCosine(step, { peak: tc.lr, warmup: tc.warmup, total: tc.steps, min: tc.minLr });
+    const batch = reader.next();
+    const t = drawTimes(tc.batch, rng, config.diffusion.tMin);
+    const loss = tidy(() => {
+      const x = tensor(batch.data, [tc.batch, config.data.seqLen], { dtype: "int64" });
+      const maskProb = tensor(Array.from(t, (ti) => 1 - schedule.alpha(ti)), [tc.batch]);
+      const weight = tensor(Array.from(t, (ti) => schedule.weight(ti)), [tc.batch]);
+      const masked = drawMask([tc.batch, config.data.seqLen], maskProb);
+      const l = maskedNelbo(model.forward(applyMask(x, masked, maskId), tensor(t, [tc.batch])), x, masked, weight);
+      l.backward();
+      return l.item();
+    });
+    if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${step + 1}: loss is ${loss}`);
+    const gradNorm = tc.gradClip ? clipGradNorm(opt.params, tc.gradClip) : NaN;
+    opt.update();
+    opt.zeroGrad();
+    ema.update();
+    step++;
+    const report = { step, totalSteps: tc.steps, loss, lr: opt.lr, gradNorm, tokensPerS: (tc.batch * config.data.seqLen) / ((performance.now() - t0) / 1000) };
+    opts.onStep?.(report);
+    if (step % tc.logEvery === 0) log.write({ ...report, bpc: loss / Math.LN2 });
+    if (step % tc.evalEvery === 0 || step === tc.steps) {
+      lastValid = validate();
+      log.write({ step, valid: lastValid });
+      opts.onEval?.(step, lastValid);
+    }
+    if (step % tc.checkpointEvery === 0 || step === end) lastPath = await checkpoint();
+  }
+  if (!lastPath) lastPath = listCheckpoints(opts.outDir).at(-1) ?? (await checkpoint());
+  log.close();
+  return { model, ema, step, lastValid, checkpoint: lastPath };
+}
