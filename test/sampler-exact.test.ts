@@ -15,6 +15,7 @@ import {
   sampleCategorical,
   type ConfidenceOptions,
   type SamplerPolicy,
+  type StepContext,
 } from "../src/diffusion/samplers/index.js";
 import { allSequences, trueDenoiser, type JointDistribution } from "./helpers/table-denoiser.js";
 
@@ -81,12 +82,22 @@ function muFor(z: Int32Array, rows: number[][]): Float64Array {
   return subsProbs(logits, { tokens: z, batch: 1, length: z.length }, V);
 }
 
+/** Where a single policy step happens. */
+interface StepAt {
+  k: number;
+  T: number;
+  t: number;
+  s: number;
+  schedule: Schedule;
+}
+
 /** Empirical distribution over {0..V}^L of one policy step from z (repeated n times, one stream). */
-function stepCounts(policy: SamplerPolicy, z: Int32Array, probs: Float64Array, at: { k: number; T: number; t: number; s: number; schedule: Schedule }, n: number, seed: number): Float64Array {
+function stepCounts(policy: SamplerPolicy, z: Int32Array, probs: Float64Array, at: StepAt, n: number, seed: number): Float64Array {
   const counts = new Float64Array((V + 1) ** z.length);
   const rng = new Rng(seed);
   const tokens = z.slice();
-  const ctx = { batch: 1, length: z.length, vocabSize: V, steps: at.T, fixed: null, tokens, step: at.k, t: at.t, s: at.s, schedule: at.schedule, probs, rng };
+  const { k: step, T: steps, t, s, schedule } = at;
+  const ctx: StepContext = { batch: 1, length: z.length, vocabSize: V, steps, fixed: null, tokens, step, t, s, schedule, probs, rng };
   for (let r = 0; r < n; r++) {
     tokens.set(z);
     policy.step(ctx);
@@ -232,10 +243,24 @@ test("end to end: ancestral sampling with the true denoiser reproduces the joint
 test("end to end: a prompt yields the joint's conditional distribution", () => {
   const joint = randomJoint(3, 5);
   const prompt = Int32Array.from([MASK, 2, MASK]);
-  const r = sample(trueDenoiser(joint), ancestralPolicy(), { batch: 20_000, length: 3, steps: 500, schedule: linear, prompt, rng: new Rng(50) });
+  const opts = { batch: 20_000, length: 3, steps: 500, schedule: linear, prompt, rng: new Rng(50) };
+  const r = sample(trueDenoiser(joint), ancestralPolicy(), opts);
   const cond = Float64Array.from(allSequences(V, 3), (x, n) => (x[1] === 2 ? joint.probs[n]! : 0));
   const z = cond.reduce((a, p) => a + p, 0);
   assertFits(sequenceCounts(r.tokens, 3), cond.map((p) => p / z), "conditional on x1 = 2");
   const shifted = cond.map((p, n) => p / z + (n === 6 ? 0.02 : n === 25 ? -0.02 : 0)); // (0,2,0) and (2,2,1)
   assertRejects(sequenceCounts(r.tokens, 3), shifted, "conditional, 0.02 moved between two outcomes");
+});
+
+test("final fill 'sample' draws each leftover MASK from μ of the last state: the product of the marginals", () => {
+  const joint = randomJoint(2, 77);
+  const frozen: Schedule = { name: "frozen", alpha: () => 0, maskProb: () => 1, alphaPrime: () => 0, weight: () => 0 };
+  const opts = { batch: 20_000, length: 2, steps: 3, schedule: frozen, finalFill: "sample", rng: new Rng(60) } as const;
+  const r = sample(trueDenoiser(joint), ancestralPolicy(), opts);
+  assert.deepEqual(r.stats, { nfe: 4, nfeNonCached: 1, predictedRows: 20_000, idleSteps: 3 });
+  const m0 = [0, 1, 2].map((a) => [0, 1, 2].reduce((acc, b) => acc + joint.probs[a * V + b]!, 0));
+  const m1 = [0, 1, 2].map((b) => [0, 1, 2].reduce((acc, a) => acc + joint.probs[a * V + b]!, 0));
+  const product = Float64Array.from({ length: 9 }, (_, n) => m0[Math.floor(n / V)]! * m1[n % V]!);
+  assertFits(sequenceCounts(r.tokens, 2), product, "sampled final fill");
+  assertRejects(sequenceCounts(r.tokens, 2), joint.probs, "sampled final fill vs the joint");
 });

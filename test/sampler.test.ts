@@ -75,6 +75,12 @@ test("top-p mdlm excludes the crossing token, md4 includes it", () => {
   close(filtered(row, 0.9, "md4"), [0, 0.5 / 0.95, 0.15 / 0.95, 0.3 / 0.95]);
 });
 
+test("top-p at an exact boundary: a cumulative sum equal to p counts as reaching it, in both variants", () => {
+  const row = [0.125, 0.5, 0.125, 0.25]; // dyadic, so the sums are exact
+  close(filtered(row, 0.75, "mdlm"), [0, 2 / 3, 0, 1 / 3], 0);
+  close(filtered(row, 0.75, "md4"), [0, 2 / 3, 0, 1 / 3], 0);
+});
+
 test("top-p keeps the top-1 even when it alone exceeds p", () => {
   close(filtered([0.2, 0.7, 0.1], 0.1, "mdlm"), [0, 1, 0]);
   close(filtered([0.2, 0.7, 0.1], 0.1, "md4"), [0, 1, 0]);
@@ -209,7 +215,13 @@ test("top-p inside the loop: a tiny p makes every ancestral reveal the argmax (b
 test("final fill: no MASK is left, argmax fills agree with μ, nfe counts the extra prediction", () => {
   const rows = [[0.3, 0.5, 0.2], [0.45, 0.1, 0.45], [0.2, 0.2, 0.6], [0.7, 0.2, 0.1]];
   let before = 0;
-  const probe: SamplerPolicy = { name: "probe", step: (ctx) => { ancestralPolicy().step(ctx); if (ctx.step === 1) before = ctx.tokens.filter((x) => x === MASK).length; } };
+  const probe: SamplerPolicy = {
+    name: "probe",
+    step(ctx) {
+      ancestralPolicy().step(ctx);
+      if (ctx.step === 1) before = ctx.tokens.filter((x) => x === MASK).length;
+    },
+  };
   const r = sample(fixedDenoiser(rows), probe, opts({ batch: 20, steps: 2, schedule: half, trace: true, rng: new Rng(5) }));
   assert.ok(before > 0, "the schedule leaves masks for the fill");
   assert.ok(!r.tokens.includes(MASK));
@@ -259,7 +271,14 @@ test("the loop rejects policies that touch the prompt or write invalid tokens, a
 test("trace records exactly the positions each step changed, with their new values", () => {
   const snapshots: Int32Array[] = [];
   const inner = samplerFromName("ancestral");
-  const spy: SamplerPolicy = { name: "spy", step: (ctx) => (snapshots.push(ctx.tokens.slice()), inner.step(ctx), snapshots.push(ctx.tokens.slice())) };
+  const spy: SamplerPolicy = {
+    name: "spy",
+    step(ctx) {
+      snapshots.push(ctx.tokens.slice());
+      inner.step(ctx);
+      snapshots.push(ctx.tokens.slice());
+    },
+  };
   const r = sample(stateDenoiser(false), spy, opts({ batch: 4, length: 5, steps: 7, trace: true, schedule: half }));
   assert.equal(r.trace!.length, 8); // 7 steps + final fill
   for (let k = 0; k < 7; k++) {
@@ -277,8 +296,8 @@ test("trace records exactly the positions each step changed, with their new valu
 
 test("same seed gives the same samples, another seed other samples", () => {
   for (const name of ["ancestral", "confidence-prob"]) {
-    const run = (seed: number) =>
-      sample(stateDenoiser(false), samplerFromName(name, { candidate: "sample", temperature: 0.5 }), opts({ batch: 16, length: 6, steps: 6, rng: new Rng(seed) })).tokens;
+    const policy = samplerFromName(name, { candidate: "sample", temperature: 0.5 });
+    const run = (seed: number) => sample(stateDenoiser(false), policy, opts({ batch: 16, length: 6, steps: 6, rng: new Rng(seed) })).tokens;
     assert.deepEqual(run(11), run(11));
     assert.notDeepEqual(run(11), run(12));
   }
@@ -311,7 +330,8 @@ test("caching: a time-agnostic denoiser is called once per distinct masked state
 test("caching: a time-conditioned denoiser is called at every step that starts with a MASK", () => {
   const times: number[] = [];
   const den = stateDenoiser(true);
-  const r = sample({ ...den, predict: (s, t) => (times.push(t[0]!), den.predict(s, t)) }, ancestralPolicy(), opts({ length: 3, steps: 40, trace: true, rng: new Rng(4) }));
+  const timed: Denoiser = { ...den, predict: (s, t) => (times.push(t[0]!), den.predict(s, t)) };
+  const r = sample(timed, ancestralPolicy(), opts({ length: 3, steps: 40, trace: true, rng: new Rng(4) }));
   const masked = statesFromTrace(r, 3, 40).map((z, k) => (z.includes(MASK) ? k : -1)).filter((k) => k >= 0);
   assert.ok(masked.length > 20, `${masked.length} steps with masks`);
   assert.deepEqual(times, masked.map((k) => gridPoint(k, 40, "uniform").t));
@@ -350,12 +370,14 @@ test("a remasking policy (ReMDM-shaped) fits the loop: remasks are traced and in
   const remask: SamplerPolicy = {
     name: "remask-test",
     step(ctx: StepContext) {
-      if (ctx.step === 1) for (let b = 0; b < ctx.batch; b++) ctx.tokens[b * ctx.length] = ctx.vocabSize;
-      else for (let n = 0; n < ctx.tokens.length; n++) if (ctx.tokens[n] === ctx.vocabSize) ctx.tokens[n] = argmaxRow(ctx.probs, n * ctx.vocabSize, ctx.vocabSize);
+      const { tokens, vocabSize: W } = ctx;
+      if (ctx.step === 1) for (let b = 0; b < ctx.batch; b++) tokens[b * ctx.length] = W;
+      else for (let n = 0; n < tokens.length; n++) if (tokens[n] === W) tokens[n] = argmaxRow(ctx.probs, n * W, W);
     },
   };
   const seen: string[] = [];
-  const r = sample(stateDenoiser(false, (s) => seen.push(Array.from(s.tokens).join(","))), remask, opts({ batch: 2, length: 3, steps: 4, trace: true }));
+  const den = stateDenoiser(false, (s) => seen.push(Array.from(s.tokens).join(",")));
+  const r = sample(den, remask, opts({ batch: 2, length: 3, steps: 4, trace: true }));
   assert.deepEqual(Array.from(r.trace![1]!.positions), [0, 3]);
   assert.deepEqual(Array.from(r.trace![1]!.values), [MASK, MASK]);
   assert.equal(r.stats.nfeNonCached, 2); // all-MASK and remasked; MASK-free states need no call

@@ -18,3 +18,10 @@ export function numberIn(lo: number, hi: number): (v: string) => number {
     return n;
   };
 }
+
+/** A probability mass in (0, 1]. */
+export function probability(v: string): number {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n <= 0 || n > 1) throw new InvalidArgumentError(`expected a number in (0, 1], got '${v}'`);
+  return n;
+}

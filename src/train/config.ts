@@ -12,7 +12,7 @@ export const TrainConfigSchema = z
         name: z.string().min(1).describe('dataset: "fortunes", "markov", "text8" or "text:<path>"'),
         seqLen: z.number().int().min(2).max(65536),
         markovSeed: z.number().int().nonnegative().optional(),
-        markovSymbols: z.number().int().min(2).max(27).optional(),
+        markovSymbols: z.number().int().min(2).max(26).optional(),
         markovSize: z.number().int().min(1000).optional(),
       })
       .strict(),
@@ -66,7 +66,10 @@ export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 export function parseTrainConfig(value: unknown, where = "config"): TrainConfig {
   const r = TrainConfigSchema.safeParse(value);
   if (r.success) return r.data;
-  const lines = r.error.issues.map((i) => `  ${i.path.length ? i.path.join(".") : "(top level)"}: ${i.message}`);
+  const lines = r.error.issues.map((i) => {
+    if (i.code === "unrecognized_keys") return i.keys.map((k) => `  ${[...i.path, k].join(".")}: unknown field (not part of the schema)`).join("\n");
+    return `  ${i.path.length ? i.path.join(".") : "(top level)"}: ${i.message}`;
+  });
   throw new UserError(`${where} is not a valid training config:\n${lines.join("\n")}`);
 }
 

@@ -18,7 +18,7 @@ import { netDenoiser } from "../models/net-denoiser.js";
 import { AdamW, clipGradNorm, Ema, warmupCosine } from "../optim/index.js";
 import { UserError } from "../cli/user-error.js";
 import type { TrainConfig } from "./config.js";
-import { listCheckpoints, loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
+import { listCheckpoints, loadCheckpoint, readCheckpointMeta, saveCheckpoint } from "./checkpoint.js";
 import { RunLog } from "./run-log.js";
 import { packageVersion } from "./version.js";
 
@@ -89,10 +89,10 @@ export async function train(config: TrainConfig, data: TokenDataset, opts: Train
   if (opts.resume) {
     const latest = listCheckpoints(opts.outDir).at(-1);
     if (!latest) throw new UserError(`--resume: no checkpoint (ckpt-*.safetensors) in ${opts.outDir}`);
+    const diffs = sameExceptTrain((await readCheckpointMeta(latest)).config, config);
+    if (diffs.length) throw new UserError(`--resume: the config does not match checkpoint ${latest}:\n  ${diffs.join("\n  ")}`);
     const shapes = Object.fromEntries(params.map(([n, p]) => [n, p.shape]));
     const { meta, tensors } = await loadCheckpoint(latest, shapes);
-    const diffs = sameExceptTrain(meta.config, config);
-    if (diffs.length) throw new UserError(`--resume: the config does not match checkpoint ${latest}:\n  ${diffs.join("\n  ")}`);
     model.loadStateDict(tensors.model);
     noGrad(() => ema.shadow.forEach((s, i) => s.copyInPlace(tensors.ema[params[i]![0]]!)));
     opt.loadState({ step: meta.adamStep, m: params.map(([n]) => tensors.adamM[n]!), v: params.map(([n]) => tensors.adamV[n]!) });

@@ -7,7 +7,7 @@ import type { TokenDataset } from "../../data/dataset.js";
 import type { DiT } from "../../models/dit.js";
 import { netDenoiser } from "../../models/net-denoiser.js";
 import { loadModel } from "../load-model.js";
-import { intAtLeast, numberIn } from "../options.js";
+import { intAtLeast, numberIn, probability } from "../options.js";
 import { UserError } from "../user-error.js";
 
 /** Options of drawSamples. */
@@ -50,7 +50,7 @@ export function sampleCommand(): Command {
     .requiredOption("--checkpoint <file>", "a ckpt-*.safetensors file written by maskdiff train")
     .option("--steps <T>", "sampling steps (default: the sequence length)", intAtLeast(1))
     .addOption(new Option("--sampler <name>", "sampling policy").choices([...samplerNames]).default("ancestral"))
-    .option("--top-p <p>", "nucleus mass in (0, 1]", numberIn(1e-9, 1), 1)
+    .option("--top-p <p>", "nucleus mass in (0, 1]", probability, 1)
     .addOption(new Option("--top-p-variant <v>", "nucleus rule: mdlm excludes the crossing token, md4 keeps it").choices(["mdlm", "md4"]).default("mdlm"))
     .addOption(new Option("--grid <g>", "time grid").choices(["uniform", "cosine"]).default("uniform"))
     .option("--temperature <x>", "Gumbel noise on confidence scores (confidence samplers)", numberIn(0, 1e6), 0)

@@ -5,6 +5,7 @@ import { datasetFromName } from "../../data/index.js";
 import { bigramCrossEntropy, unigramCrossEntropy } from "../../data/ngram.js";
 import { formatBound } from "../../eval/metrics.js";
 import { loadTrainConfig } from "../../train/config.js";
+import { listCheckpoints } from "../../train/checkpoint.js";
 import { train } from "../../train/trainer.js";
 import { dataOptions } from "../load-model.js";
 import { intAtLeast } from "../options.js";
@@ -31,6 +32,8 @@ export function trainCommand(): Command {
         throw new UserError(`data.name '${config.data.name}': ${(e as Error).message}`);
       }
       const outDir = o.out ?? join("runs", basename(o.config).replace(/\.json$/, ""));
+      // Checked here so that a failed --resume does not leave an empty run directory behind.
+      if (o.resume && !listCheckpoints(outDir).length) throw new UserError(`--resume: no checkpoint (ckpt-*.safetensors) in ${outDir}`);
       const progress = new TrainProgress(config.train.steps, 0);
       const started = performance.now();
       const result = await train(config, data, {

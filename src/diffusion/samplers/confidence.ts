@@ -30,11 +30,19 @@ function resolve(opts: ConfidenceOptions): Required<ConfidenceOptions> {
     reveal: opts.reveal ?? "linear",
     minRevealPerStep: opts.minRevealPerStep ?? 1,
   };
-  if (!confidenceScores.includes(r.score)) throw new Error(`unknown confidence score '${r.score}'; valid: ${confidenceScores.join(", ")}`);
-  if (r.candidate !== "greedy" && r.candidate !== "sample") throw new Error(`unknown candidate rule '${String(r.candidate)}'; valid: greedy, sample`);
+  if (!confidenceScores.includes(r.score)) {
+    throw new Error(`unknown confidence score '${r.score}'; valid: ${confidenceScores.join(", ")}`);
+  }
+  if (r.candidate !== "greedy" && r.candidate !== "sample") {
+    throw new Error(`unknown candidate rule '${String(r.candidate)}'; valid: greedy, sample`);
+  }
   if (!(r.temperature >= 0)) throw new Error(`temperature must be ≥ 0, got ${r.temperature}`);
-  if (!revealSchedules.includes(r.reveal)) throw new Error(`unknown reveal schedule '${r.reveal}'; valid: ${revealSchedules.join(", ")}`);
-  if (!Number.isInteger(r.minRevealPerStep) || r.minRevealPerStep < 0) throw new Error(`minRevealPerStep must be an integer ≥ 0, got ${r.minRevealPerStep}`);
+  if (!revealSchedules.includes(r.reveal)) {
+    throw new Error(`unknown reveal schedule '${r.reveal}'; valid: ${revealSchedules.join(", ")}`);
+  }
+  if (!Number.isInteger(r.minRevealPerStep) || r.minRevealPerStep < 0) {
+    throw new Error(`minRevealPerStep must be an integer ≥ 0, got ${r.minRevealPerStep}`);
+  }
   return r;
 }
 

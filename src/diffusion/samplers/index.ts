@@ -1,5 +1,6 @@
 /** Public API of the samplers: the shared loop, the policy interface, policies and their building blocks. */
-export { sample, type SampleOptions, type SampleResult, type SampleStats, type StepTrace } from "./loop.js";
+export { sample } from "./loop.js";
+export type { SampleOptions, SampleResult, SampleStats, StepTrace } from "./sample-options.js";
 export type { BeginContext, SamplerPolicy, StepContext } from "./policy.js";
 export { ancestralPolicy, unmaskProbability } from "./ancestral.js";
 export { confidencePolicy, type ConfidenceOptions } from "./confidence.js";

@@ -1,91 +1,19 @@
 /** The one sampling loop every policy shares: predict (or reuse) -> SUBS -> top-p -> policy step -> bookkeeping. */
-import type { Rng } from "../../engine/rng.js";
 import type { Denoiser } from "../denoiser.js";
-import type { Schedule } from "../schedule.js";
 import { argmaxRow, sampleCategorical } from "./categorical.js";
-import { gridPoint, type GridKind } from "./grid.js";
+import { gridPoint } from "./grid.js";
 import type { SamplerPolicy } from "./policy.js";
 import { PredictionCache } from "./prediction-cache.js";
-import type { TopPVariant } from "./top-p.js";
-
-/** Options of sample(). */
-export interface SampleOptions {
-  /** Number of sequences B. */
-  batch: number;
-  /** Sequence length L. */
-  length: number;
-  /** Number of steps T. */
-  steps: number;
-  /** Masking schedule α used by the policy. */
-  schedule: Schedule;
-  /** Time grid (default "uniform"). */
-  grid?: GridKind;
-  /** Nucleus mass p ∈ (0, 1] applied to μ (default 1: off). */
-  topP?: number;
-  /** Nucleus variant (default "mdlm"). */
-  topPVariant?: TopPVariant;
-  /** Random stream for every draw. */
-  rng: Rng;
-  /** Record the changes of every step (default false). */
-  trace?: boolean;
-  /** Fixed tokens, [L] (shared) or [B·L]; MASK (= V) marks the positions to generate. */
-  prompt?: Int32Array;
-  /** How masks left after T steps are filled from one last prediction (default "argmax"). */
-  finalFill?: "argmax" | "sample";
-  /** Reuse μ across steps that changed nothing when the denoiser ignores time (default true; exact). */
-  cache?: boolean;
-}
-
-/** Cost counters of one sample() call. */
-export interface SampleStats {
-  /** Logical denoiser evaluations: T, plus 1 when a final fill was needed (cached or not). */
-  nfe: number;
-  /**
-   * Real predict() calls: one per step (or final fill) in which some sequence with a MASK had changed
-   * since its last prediction, or every such step when caching is off or the denoiser is time-conditioned.
-   * Sequences without MASK never need a call (their μ is one-hot).
-   */
-  nfeNonCached: number;
-  /** Sequences passed through predict() over all calls (each call gets only the sequences that need it). */
-  predictedRows: number;
-  /** Steps after which no token of the batch had changed. */
-  idleSteps: number;
-}
-
-/** The changes made by one step; step = T denotes the final fill (with t = s = the last grid time). */
-export interface StepTrace {
-  /** Step index k (T for the final fill). */
-  step: number;
-  /** Time before the step. */
-  t: number;
-  /** Time after the step. */
-  s: number;
-  /** Flat positions b·L + i that changed, ascending. */
-  positions: Int32Array;
-  /** Their new values (V = MASK for a remask). */
-  values: Int32Array;
-}
-
-/** What sample() returns. */
-export interface SampleResult {
-  /** Final tokens [B·L] (no MASK left). */
-  tokens: Int32Array;
-  /** B. */
-  batch: number;
-  /** L. */
-  length: number;
-  /** Cost counters. */
-  stats: SampleStats;
-  /** Per-step changes when opts.trace was set. */
-  trace?: StepTrace[];
-}
+import type { SampleOptions, SampleResult, StepTrace } from "./sample-options.js";
 
 /** The initial state [B·L] and the fixed-position mask from the prompt. */
 function initialState(opts: SampleOptions, V: number): { tokens: Int32Array; fixed: Uint8Array | null } {
   const { batch: B, length: L, prompt } = opts;
   const tokens = new Int32Array(B * L).fill(V);
   if (prompt === undefined) return { tokens, fixed: null };
-  if (prompt.length !== L && prompt.length !== B * L) throw new Error(`prompt has length ${prompt.length}, expected L = ${L} or B·L = ${B * L}`);
+  if (prompt.length !== L && prompt.length !== B * L) {
+    throw new Error(`prompt has length ${prompt.length}, expected L = ${L} or B·L = ${B * L}`);
+  }
   const fixed = new Uint8Array(B * L);
   for (let n = 0; n < B * L; n++) {
     const v = prompt[n % prompt.length]!;
@@ -126,7 +54,10 @@ function checkOptions(denoiser: Denoiser, opts: SampleOptions): number {
   return V;
 }
 
-/** Runs T steps of `policy` from the all-MASK (or prompted) state, then fills any leftover MASK. */
+/**
+ * Runs T steps of `policy` from the all-MASK (or prompted) state, then fills any leftover MASK.
+ * Caching assumes denoiser.predict is a pure function of (tokens, t), row by row.
+ */
 export function sample(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOptions): SampleResult {
   const V = checkOptions(denoiser, opts);
   const { batch: B, length: L, steps: T, schedule, rng } = opts;

@@ -1,6 +1,9 @@
 /** Nucleus (top-p) filtering of clean-token distributions, in the two incompatible variants of the literature. */
 
-/** "mdlm": keep the entries whose inclusive cumulative sum is ≤ p (top-1 always kept); "md4": keep every entry ≥ θ, the largest threshold whose kept mass reaches p. */
+/**
+ * "mdlm": keep the entries whose inclusive cumulative sum is ≤ p (top-1 always kept, ties cut by position);
+ * "md4": keep every entry ≥ θ, the largest threshold whose kept mass reaches p (ties all kept).
+ */
 export type TopPVariant = "mdlm" | "md4";
 
 /** Indices 0..n-1 of a row sorted by descending probability, ties by ascending index. */

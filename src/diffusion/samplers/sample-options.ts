@@ -1,0 +1,77 @@
+/** Options, counters, trace entries and result of the shared sampling loop. */
+import type { Rng } from "../../engine/rng.js";
+import type { Schedule } from "../schedule.js";
+import type { GridKind } from "./grid.js";
+import type { TopPVariant } from "./top-p.js";
+
+/** Options of sample(). */
+export interface SampleOptions {
+  /** Number of sequences B. */
+  batch: number;
+  /** Sequence length L. */
+  length: number;
+  /** Number of steps T. */
+  steps: number;
+  /** Masking schedule α used by the policy. */
+  schedule: Schedule;
+  /** Time grid (default "uniform"). */
+  grid?: GridKind;
+  /** Nucleus mass p ∈ (0, 1] applied to μ (default 1: off). */
+  topP?: number;
+  /** Nucleus variant (default "mdlm"). */
+  topPVariant?: TopPVariant;
+  /** Random stream for every draw. */
+  rng: Rng;
+  /** Record the changes of every step (default false). */
+  trace?: boolean;
+  /** Fixed tokens, [L] (shared) or [B·L]; MASK (= V) marks the positions to generate. */
+  prompt?: Int32Array;
+  /** How masks left after T steps are filled from one last prediction (default "argmax"). */
+  finalFill?: "argmax" | "sample";
+  /** Reuse μ across steps that changed nothing when the denoiser ignores time (default true; exact). */
+  cache?: boolean;
+}
+
+/** Cost counters of one sample() call. */
+export interface SampleStats {
+  /** Logical denoiser evaluations: T, plus 1 when a final fill was needed (cached or not). */
+  nfe: number;
+  /**
+   * Real predict() calls: one per step (or final fill) in which some sequence with a MASK had changed
+   * since its last prediction, or every such step when caching is off or the denoiser is time-conditioned.
+   * Sequences without MASK never need a call (their μ is one-hot).
+   */
+  nfeNonCached: number;
+  /** Sequences passed through predict() over all calls (each call gets only the sequences that need it). */
+  predictedRows: number;
+  /** Steps after which no token of the batch had changed. */
+  idleSteps: number;
+}
+
+/** The changes made by one step; step = T denotes the final fill (with t = s = the last grid time). */
+export interface StepTrace {
+  /** Step index k (T for the final fill). */
+  step: number;
+  /** Time before the step. */
+  t: number;
+  /** Time after the step. */
+  s: number;
+  /** Flat positions b·L + i that changed, ascending. */
+  positions: Int32Array;
+  /** Their new values (V = MASK for a remask). */
+  values: Int32Array;
+}
+
+/** What sample() returns. */
+export interface SampleResult {
+  /** Final tokens [B·L] (no MASK left). */
+  tokens: Int32Array;
+  /** B. */
+  batch: number;
+  /** L. */
+  length: number;
+  /** Cost counters. */
+  stats: SampleStats;
+  /** Per-step changes when opts.trace was set. */
+  trace?: StepTrace[];
+}
