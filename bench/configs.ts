@@ -4,9 +4,10 @@ import type { DiTConfig } from "../src/models/dit.js";
 /** A DiT size plus the batch size the benchmark trains with. */
 export type BenchConfig = DiTConfig & { batch: number };
 
-/** name -> configuration (vocab counts the mask token). */
+/** name -> configuration (vocab counts the mask token). `quickstart` mirrors configs/quickstart.json (ours only). */
 export const benchConfigs: Record<string, BenchConfig> = {
   tiny: { vocab: 28, seq: 128, d: 128, layers: 2, heads: 4, cond: 64, batch: 16 },
   small: { vocab: 28, seq: 256, d: 256, layers: 4, heads: 4, cond: 128, batch: 16 },
   base: { vocab: 28, seq: 256, d: 384, layers: 6, heads: 6, cond: 128, batch: 16 },
+  quickstart: { vocab: 28, seq: 64, d: 128, layers: 3, heads: 4, cond: 64, batch: 32, timeConditioning: false },
 };

@@ -1,7 +1,8 @@
 /** `npm run bench -- <suite> [options]`: performance suites measured against the PyTorch peer. */
 import { benchEngine } from "./engine.js";
+import { benchLoop } from "./loop.js";
 
-const suites: Record<string, (argv: string[]) => void> = { engine: benchEngine };
+const suites: Record<string, (argv: string[]) => void> = { engine: benchEngine, loop: benchLoop };
 const [name = "engine", ...rest] = process.argv.slice(2);
 const suite = suites[name];
 if (!suite) {
