@@ -45,11 +45,16 @@ export function benchEngine(argv: string[]): void {
       rounds: { type: "string", default: "2" },
       threads: { type: "string", default: String(availableParallelism()) },
       "rss-steps": { type: "string", default: "300" },
+      "torch-allocator": { type: "string", default: "jemalloc" },
     },
   });
   if (!existsSync(reference)) throw new Error(`PyTorch reference not found at ${reference} (set MASKDIFF_TORCH_REFERENCE)`);
   // Same threads for both: OpenBLAS does the matmuls with `threads`, libtorch's own pool has 1.
   const env = { ...process.env, OPENBLAS_NUM_THREADS: values.threads, MASKDIFF_TORCH_THREADS: "1", OMP_NUM_THREADS: "1" };
+  // Same allocator policy: we cache freed blocks by size; give PyTorch jemalloc (no decay), which does the same.
+  const jemalloc = ["/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "/usr/lib/aarch64-linux-gnu/libjemalloc.so.2"].find(existsSync);
+  const torchAlloc = values["torch-allocator"] === "jemalloc" && jemalloc ? "jemalloc" : "glibc";
+  const torchEnv = torchAlloc === "jemalloc" ? { ...env, LD_PRELOAD: jemalloc, MALLOC_CONF: "dirty_decay_ms:-1,muzzy_decay_ms:-1" } : env;
   const worker = join(here, "engine-worker.js");
   const log = (s: string) => process.stderr.write(s + "\n");
   const rows: Record<string, unknown>[] = [];
@@ -61,7 +66,7 @@ export function benchEngine(argv: string[]): void {
         const oursRun = () => ours.push(run(process.execPath, [worker, "--config", config, "--mode", mode, "--steps", values.steps!], env));
         const torchMode = mode === "forward" ? "sample" : mode;
         const torchRun = () =>
-          torch.push(run("/usr/bin/python3", [reference, "--config", config, "--mode", torchMode, "--steps", values.steps!, "--threads", "1"], env));
+          torch.push(run("/usr/bin/python3", [reference, "--config", config, "--mode", torchMode, "--steps", values.steps!, "--threads", "1"], torchEnv));
         if (r % 2 === 0) { oursRun(); torchRun(); } else { torchRun(); oursRun(); }
         log(`  ${config} ${mode} round ${r + 1}: ours ${ours.at(-1)!.median_ms} ms, torch ${torch.at(-1)!.median_ms} ms`);
       }
@@ -71,7 +76,7 @@ export function benchEngine(argv: string[]): void {
         config, mode, ours_ms: oursMs, torch_ms: torchMs, ratio: +(torchMs / oursMs).toFixed(3),
         ours_tokens_per_s: median(ours.map((o) => o.tokens_per_s)), torch_tokens_per_s: median(torch.map((o) => o.tokens_per_s)),
         rss_mb: Math.max(...ours.map((o) => o.max_rss_mb)), torch_rss_mb: Math.max(...torch.map((o) => o.max_rss_mb)),
-        threads: Number(values.threads),
+        threads: Number(values.threads), torch_allocator: torchAlloc,
       });
     }
   }
@@ -88,7 +93,7 @@ export function benchEngine(argv: string[]): void {
     if (rssRow) console.log(JSON.stringify(rssRow));
     return;
   }
-  console.log(`threads: OpenBLAS ${values.threads}, libtorch intra-op 1 (both sides); steps ${values.steps} x ${values.rounds} rounds, interleaved`);
+  console.log(`threads: OpenBLAS ${values.threads}, libtorch intra-op 1 (both sides); allocator: ours caching, PyTorch ${torchAlloc}; steps ${values.steps} x ${values.rounds} rounds, interleaved`);
   console.log("| config | mode | ours ms | torch ms | ours tok/s | torch tok/s | ratio (ours/torch throughput) | ours peak RSS MB | torch peak RSS MB |");
   console.log("|---|---|---|---|---|---|---|---|---|");
   for (const r of rows)

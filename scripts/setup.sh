@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-PKGS="libtorch-dev libopenblas0-pthread python3-torch python3 g++ make fortunes"
+PKGS="libtorch-dev libopenblas0-pthread libjemalloc2 python3-torch python3 g++ make fortunes"
 if ! dpkg -s $PKGS >/dev/null 2>&1; then
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $PKGS

@@ -38,6 +38,13 @@ export async function loadModel(path: string): Promise<LoadedModel> {
 export function dataOptions(meta: { config: CheckpointMeta["config"] }): Record<string, number> {
   const d = meta.config.data;
   const o: Record<string, number> = {};
+  if (d.name === "hmm") {
+    if (d.hmmSeed !== undefined) o.seed = d.hmmSeed;
+    if (d.hmmHidden !== undefined) o.hidden = d.hmmHidden;
+    if (d.hmmStickiness !== undefined) o.stickiness = d.hmmStickiness;
+    if (d.hmmSize !== undefined) o.size = d.hmmSize;
+    return o;
+  }
   if (d.markovSeed !== undefined) o.seed = d.markovSeed;
   if (d.markovSymbols !== undefined) o.K = d.markovSymbols;
   if (d.markovSize !== undefined) o.size = d.markovSize;

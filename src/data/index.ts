@@ -1,4 +1,4 @@
-/** Data: character text, datasets and batching, the fortunes corpus, text8, n-gram baselines, the Markov oracle. */
+/** Data: character text, datasets and batching, the fortunes corpus, text8, n-gram baselines, the Markov and HMM oracles. */
 export * from "./atomic-write.js";
 export * from "./batch-reader.js";
 export * from "./char-dataset.js";
@@ -8,6 +8,10 @@ export * from "./dataset.js";
 export * from "./eval-chunks.js";
 export * from "./fortunes-prepare.js";
 export * from "./gamma.js";
+export * from "./hmm-dataset.js";
+export * from "./hmm-entropy.js";
+export * from "./hmm-ngrams.js";
+export * from "./hmm.js";
 export * from "./markov-dataset.js";
 export * from "./markov.js";
 export * from "./ngram.js";

@@ -1,15 +1,16 @@
-/** Datasets by name, for the CLI and configs: "fortunes", "markov", "text8", "text:<path>". */
+/** Datasets by name, for the CLI and configs: "fortunes", "markov", "hmm", "text8", "text:<path>". */
 import { loadFortunes } from "./corpus.js";
 import type { TokenDataset } from "./dataset.js";
+import { hmmDataset, type HmmDatasetOptions } from "./hmm-dataset.js";
 import { markovDataset, type MarkovDatasetOptions } from "./markov-dataset.js";
 import { loadText8 } from "./text8.js";
 import { loadTextFile } from "./text-file.js";
 
 /** The names datasetFromName accepts ("text:" takes a file path after the colon). */
-export const DATASET_NAMES: readonly string[] = ["fortunes", "markov", "text8", "text:<path>"];
+export const DATASET_NAMES: readonly string[] = ["fortunes", "markov", "hmm", "text8", "text:<path>"];
 
 /** Options of datasetFromName; each name reads only the fields it needs. */
-export interface DatasetOptions extends MarkovDatasetOptions {
+export interface DatasetOptions extends MarkovDatasetOptions, HmmDatasetOptions {
   /** fortunes: the prepared corpus file (default data/fortunes.txt). */
   file?: string;
   /** text8: the prepared folder (default data/text8). */
@@ -20,6 +21,7 @@ export interface DatasetOptions extends MarkovDatasetOptions {
 export function datasetFromName(name: string, opts: DatasetOptions = {}): TokenDataset {
   if (name === "fortunes") return loadFortunes(opts.file);
   if (name === "markov") return markovDataset(opts);
+  if (name === "hmm") return hmmDataset(opts);
   if (name === "text8") return loadText8(opts.dir);
   if (name.startsWith("text:")) {
     const file = name.slice("text:".length);

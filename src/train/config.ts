@@ -3,19 +3,32 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { UserError } from "../cli/user-error.js";
 
+const HMM_FIELDS = ["hmmSeed", "hmmHidden", "hmmStickiness", "hmmSize"] as const;
+const MARKOV_FIELDS = ["markovSeed", "markovSymbols", "markovSize"] as const;
+
 /** Schema of a training config; unknown keys are rejected. */
 export const TrainConfigSchema = z
   .object({
     seed: z.number().int().nonnegative().default(0),
     data: z
       .object({
-        name: z.string().min(1).describe('dataset: "fortunes", "markov", "text8" or "text:<path>"'),
+        name: z.string().min(1).describe('dataset: "fortunes", "markov", "hmm", "text8" or "text:<path>"'),
         seqLen: z.number().int().min(2).max(65536),
         markovSeed: z.number().int().nonnegative().optional(),
         markovSymbols: z.number().int().min(2).max(26).optional(),
         markovSize: z.number().int().min(1000).optional(),
+        hmmSeed: z.number().int().nonnegative().optional(),
+        hmmHidden: z.number().int().min(1).max(64).optional(),
+        hmmStickiness: z.number().min(0).lt(1).optional(),
+        hmmSize: z.number().int().min(1000).optional(),
       })
-      .strict(),
+      .strict()
+      .refine((d) => d.name === "hmm" || HMM_FIELDS.every((k) => d[k] === undefined), {
+        message: `${HMM_FIELDS.join(", ")} apply only to data.name "hmm"`,
+      })
+      .refine((d) => d.name !== "hmm" || MARKOV_FIELDS.every((k) => d[k] === undefined), {
+        message: `${MARKOV_FIELDS.join(", ")} do not apply to data.name "hmm" (use hmmSeed, hmmHidden, hmmStickiness, hmmSize)`,
+      }),
     model: z
       .object({
         d: z.number().int().positive(),
