@@ -20,20 +20,10 @@ import {
   noGrad,
   isGradEnabled,
 } from "../src/engine/index.js";
+import { jsValues } from "./helpers/js-values.js";
 
 // ---------------------------------------------------------------------------------------------
 // helpers
-
-/** Deterministic values in [lo, hi) from a small LCG (independent of the engine). */
-function jsValues(n: number, seed: number, lo = -1, hi = 1): number[] {
-  let s = seed >>> 0;
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out.push(lo + ((hi - lo) * s) / 2 ** 32);
-  }
-  return out;
-}
 
 /** Values whose magnitudes stay at least `gap` away from 0 (for abs/relu). */
 function awayFromZero(n: number, seed: number, gap = 0.1): number[] {

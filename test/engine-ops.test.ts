@@ -30,6 +30,7 @@ import {
   getRngState,
   setRngState,
 } from "../src/engine/index.js";
+import { jsValues } from "./helpers/js-values.js";
 
 // ---------------------------------------------------------------------------------------------
 // helpers (plain JS, independent of the engine)
@@ -43,17 +44,6 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
     else if (!Number.isFinite(e)) assert.equal(a, e, `${msg}[${i}]`);
     else assert.ok(Math.abs(a - e) <= tol * Math.max(1, Math.abs(e)), `${msg}[${i}]: got ${a}, expected ${e}`);
   }
-}
-
-/** Deterministic values in [lo, hi) (a small LCG; not the engine's generator). */
-function jsValues(n: number, seed: number, lo = -1, hi = 1): number[] {
-  let s = seed >>> 0;
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out.push(lo + ((hi - lo) * s) / 2 ** 32);
-  }
-  return out;
 }
 
 /** erf by its Taylor series (accurate to ~1e-14 for |x| <= 3). */

@@ -1,7 +1,8 @@
-/** The `maskdiff` command line: train, sample, eval, data. */
+/** The `maskdiff` command line: train, sample, eval, eval-samplers, data. */
 import { Command, CommanderError } from "commander";
 import { dataCommand } from "./commands/data.js";
 import { evalCommand } from "./commands/eval.js";
+import { evalSamplersCommand } from "./commands/eval-samplers.js";
 import { sampleCommand } from "./commands/sample.js";
 import { trainCommand } from "./commands/train.js";
 import { UserError } from "./user-error.js";
@@ -10,7 +11,7 @@ const program = new Command("maskdiff")
   .description("Masked discrete diffusion models: train, sample, evaluate")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-for (const c of [trainCommand(), sampleCommand(), evalCommand(), dataCommand()]) program.addCommand(c.exitOverride());
+for (const c of [trainCommand(), sampleCommand(), evalCommand(), evalSamplersCommand(), dataCommand()]) program.addCommand(c.exitOverride());
 
 try {
   await program.parseAsync(process.argv);

@@ -1,29 +1,87 @@
 /** Policies by name, for configs and the command line. */
 import { ancestralPolicy } from "./ancestral.js";
-import { confidencePolicy, type ConfidenceOptions } from "./confidence.js";
+import { blockPolicy } from "./block.js";
+import { confidencePolicy } from "./confidence.js";
+import type { ConfidenceScore } from "./confidence-score.js";
+import { dfmPolicy, fbPolicy } from "./correctors.js";
 import type { SamplerPolicy } from "./policy.js";
+import { remdmCapPolicy, remdmRescalePolicy } from "./remdm-cap-rescale.js";
+import { remdmCapConfPolicy, remdmConfPolicy } from "./remdm-conf.js";
+import { remdmLoopPolicy } from "./remdm-loop.js";
+import { canonicalSpec, type SamplerOptions, type SpecKey } from "./sampler-options.js";
+
+export type { SamplerOptions } from "./sampler-options.js";
 
 /** The names samplerFromName accepts. */
-export const samplerNames = ["ancestral", "confidence-prob", "confidence-margin", "confidence-entropy"] as const;
+export const samplerNames = [
+  "ancestral",
+  "confidence-prob",
+  "confidence-margin",
+  "confidence-entropy",
+  "remdm-cap",
+  "remdm-rescale",
+  "remdm-conf",
+  "remdm-cap-conf",
+  "remdm-loop",
+  "remdm-loop-conf",
+  "fb",
+  "dfm",
+  "block-ancestral",
+  "block-confidence-prob",
+  "block-confidence-margin",
+  "block-confidence-entropy",
+] as const;
 
 /** One of samplerNames. */
 export type SamplerName = (typeof samplerNames)[number];
 
-/** Options for samplerFromName (the confidence options apply to the confidence-* names; the score comes from the name). */
-export type SamplerOptions = Omit<ConfidenceOptions, "score">;
+/** A named sampler: the option keys it takes and how it is built. */
+interface Entry {
+  keys: readonly SpecKey[];
+  make(o: SamplerOptions): SamplerPolicy;
+}
 
-/** The policy called `name`; throws an Error listing the valid names for an unknown one. */
+const confKeys = ["temperature", "anneal", "candidate", "reveal", "min_reveal"] as const;
+const loopKeys = ["eta", "t_on", "t_off", "alpha_on"] as const;
+const confidence = (score: ConfidenceScore): Entry => ({ keys: confKeys, make: (o) => confidencePolicy({ ...o, score }) });
+const block = (inner: Entry): Entry => ({ keys: ["block", ...inner.keys], make: (o) => blockPolicy(inner.make(o), o) });
+
+const entries: Record<SamplerName, Entry> = {
+  ancestral: { keys: [], make: () => ancestralPolicy() },
+  "confidence-prob": confidence("prob"),
+  "confidence-margin": confidence("margin"),
+  "confidence-entropy": confidence("entropy"),
+  "remdm-cap": { keys: ["eta_cap"], make: (o) => remdmCapPolicy(o) },
+  "remdm-rescale": { keys: ["eta_rescale"], make: (o) => remdmRescalePolicy(o) },
+  "remdm-conf": { keys: [], make: () => remdmConfPolicy() },
+  "remdm-cap-conf": { keys: ["eta_cap"], make: (o) => remdmCapConfPolicy({ etaCap: o.etaCap }) },
+  "remdm-loop": { keys: loopKeys, make: (o) => remdmLoopPolicy({ eta: o.eta, tOn: o.tOn, tOff: o.tOff, alphaOn: o.alphaOn }) },
+  "remdm-loop-conf": { keys: loopKeys, make: (o) => remdmLoopPolicy({ eta: o.eta, tOn: o.tOn, tOff: o.tOff, alphaOn: o.alphaOn, conf: true }) },
+  fb: { keys: [], make: () => fbPolicy() },
+  dfm: { keys: [], make: () => dfmPolicy() },
+  "block-ancestral": block({ keys: [], make: () => ancestralPolicy() }),
+  "block-confidence-prob": block(confidence("prob")),
+  "block-confidence-margin": block(confidence("margin")),
+  "block-confidence-entropy": block(confidence("entropy")),
+};
+
+/** The entry of `name`; throws an Error listing the valid names for an unknown one. */
+function entry(name: string): Entry {
+  if (!(samplerNames as readonly string[]).includes(name)) throw new Error(`unknown sampler '${name}'; valid: ${samplerNames.join(", ")}`);
+  return entries[name as SamplerName];
+}
+
+/** The spec keys (see sampler-options.ts) that the sampler `name` takes. */
+export function samplerOptionKeys(name: string): readonly SpecKey[] {
+  return entry(name).keys;
+}
+
+/**
+ * The policy called `name`, built with the options that apply to it (others are ignored). Its name is the
+ * canonical spec: `name`, plus ":key=value,..." for applicable options that differ from their defaults.
+ * Throws an Error for an unknown name (listing the valid ones) or an invalid option value.
+ */
 export function samplerFromName(name: string, opts: SamplerOptions = {}): SamplerPolicy {
-  switch (name) {
-    case "ancestral":
-      return ancestralPolicy();
-    case "confidence-prob":
-      return confidencePolicy({ ...opts, score: "prob" });
-    case "confidence-margin":
-      return confidencePolicy({ ...opts, score: "margin" });
-    case "confidence-entropy":
-      return confidencePolicy({ ...opts, score: "entropy" });
-    default:
-      throw new Error(`unknown sampler '${name}'; valid: ${samplerNames.join(", ")}`);
-  }
+  const e = entry(name);
+  return { ...e.make(opts), name: canonicalSpec(name, opts, e.keys) };
 }

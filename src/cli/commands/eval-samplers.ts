@@ -1,0 +1,113 @@
+/** `maskdiff eval-samplers`: compare samplers across step counts on a checkpoint trained on the HMM oracle. */
+import { existsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { Command } from "commander";
+import { writeFilesAtomically } from "../../data/atomic-write.js";
+import { hmmOracleOf } from "../../data/hmm-dataset.js";
+import { scheduleFromName } from "../../diffusion/schedule.js";
+import { netDenoiser } from "../../models/net-denoiser.js";
+import { evaluateSamplers, type SamplerEvalRow } from "../../eval/sampler-eval.js";
+import { oracleReference } from "../../eval/sampler-eval-oracle.js";
+import { renderSamplerEvalSvg } from "../../eval/sampler-eval-plot.js";
+import { policyFromSpec } from "../../eval/sampler-eval-policy.js";
+import { DEFAULT_TRIGRAM_ALPHA } from "../../eval/sampler-eval-score.js";
+import { checkStepList, DEFAULT_STEP_LIST, parseStepList } from "../../eval/sampler-eval-steps.js";
+import { samplerEvalMarkdown } from "../../eval/sampler-eval-table.js";
+import { loadModel } from "../load-model.js";
+import { intAtLeast, numberIn, probability } from "../options.js";
+import { UserError } from "../user-error.js";
+
+/** Samplers tried by default; those not (yet) known to the sampler registry are left out. */
+const DEFAULT_CANDIDATES = ["ancestral", "remdm-cap", "remdm-loop", "confidence-prob"];
+
+/** Options as commander parses them. */
+interface Opts {
+  checkpoint: string;
+  samplers?: string;
+  steps: string;
+  n: number;
+  seed: number;
+  topP: number;
+  trigramAlpha: number;
+  reference: boolean;
+  json?: boolean;
+  markdown?: boolean;
+  plot?: string;
+}
+
+/** Runs fn, turning any Error into a UserError with the given prefix. */
+function userInput<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new UserError(`${what}: ${(e as Error).message}`);
+  }
+}
+
+/** The sampler list: --samplers validated, or the default candidates that exist. */
+function samplerList(text: string | undefined): string[] {
+  if (text === undefined) return DEFAULT_CANDIDATES.filter((s) => { try { policyFromSpec(s); return true; } catch { return false; } });
+  const list = text.split(/,(?![^:,]*=)/).map((s) => s.trim());
+  if (list.some((s) => s === "")) throw new UserError(`--samplers '${text}': empty item; expected a comma-separated list such as ancestral,remdm-loop`);
+  for (const s of list) userInput(`--samplers`, () => policyFromSpec(s));
+  return list;
+}
+
+/** Checks --plot before any work: an .svg path in an existing directory. */
+function checkPlotPath(path: string | undefined): void {
+  if (path === undefined) return;
+  if (!/\.svg$/i.test(path)) throw new UserError(`--plot ${path}: only SVG output is supported; give a path ending in .svg`);
+  const dir = dirname(resolve(path));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`--plot ${path}: directory ${dir} does not exist`);
+}
+
+/** Prints one progress line per result on stderr. */
+function progress(r: SamplerEvalRow): void {
+  process.stderr.write(`${r.sampler}${r.T === null ? "" : ` T=${r.T}`}: oracle NLL ${r.oracle_nll.toFixed(4)}, trigram KL ${r.trigram_kl.toFixed(3)}, ${r.seconds.toFixed(2)} s\n`);
+}
+
+/** The eval-samplers command. */
+export function evalSamplersCommand(): Command {
+  return new Command("eval-samplers")
+    .description("score samplers × step counts against the exact HMM oracle (checkpoint trained with data.name \"hmm\")")
+    .requiredOption("--checkpoint <file>", "a ckpt-*.safetensors file trained on the HMM oracle")
+    .option("--samplers <list>", `comma-separated sampler specs (default: those of ${DEFAULT_CANDIDATES.join(", ")} that exist)`)
+    .option("--steps <list>", "comma-separated step counts: integers or aL/b with L the sequence length", DEFAULT_STEP_LIST)
+    .option("-n, --n <n>", "samples per sampler and step count", intAtLeast(2), 64)
+    .option("--seed <s>", "random seed (the same for every sampler and T)", intAtLeast(0), 0)
+    .option("--top-p <p>", "nucleus mass in (0, 1]", probability, 1)
+    .option("--trigram-alpha <a>", "add-alpha smoothing of the samples' trigram counts", numberIn(1e-12, 1e6), DEFAULT_TRIGRAM_ALPHA)
+    .option("--no-reference", "leave out the reference row (samples of the true HMM)")
+    .option("--json", "print one JSON object per line per sampler × T (the table, if --markdown, goes to stderr)")
+    .option("--markdown", "print the markdown table (the default without --json)")
+    .option("--plot <file.svg>", "write a figure of oracle NLL and trigram KL against T")
+    .action(async (o: Opts) => {
+      const samplers = samplerList(o.samplers);
+      if (samplers.length === 0) throw new UserError("no sampler available; pass --samplers");
+      userInput("--steps", () => checkStepList(o.steps));
+      checkPlotPath(o.plot);
+      const { model, meta, data } = await loadModel(o.checkpoint);
+      const hmm = hmmOracleOf(data);
+      if (hmm === null) {
+        throw new UserError(
+          `checkpoint ${o.checkpoint} was trained on '${meta.config.data.name}', not on the HMM oracle: eval-samplers needs the oracle's exact likelihood (train with data.name "hmm", e.g. configs/hmm-oracle.json)`,
+        );
+      }
+      const L = model.config.seq;
+      const steps = userInput("--steps", () => parseStepList(o.steps, L));
+      const entropyRate = data.meta.entropyRateNats as number;
+      const oracle = oracleReference(hmm, L, entropyRate, { seed: o.seed });
+      const rows = evaluateSamplers(netDenoiser(model), oracle, {
+        samplers, steps, n: o.n, seed: o.seed, topP: o.topP, trigramAlpha: o.trigramAlpha, reference: o.reference,
+        schedule: scheduleFromName(meta.config.diffusion.schedule), onRow: progress,
+      });
+      const heading = `## eval-samplers: ${o.checkpoint} (step ${meta.step}), L = ${L}, N = ${o.n}, seed ${o.seed}, top-p ${o.topP}`;
+      if (o.json) for (const r of rows) console.log(JSON.stringify(r));
+      if (o.markdown || !o.json) (o.json ? process.stderr : process.stdout).write(samplerEvalMarkdown(rows, heading) + "\n");
+      if (o.plot) {
+        const svg = await renderSamplerEvalSvg(rows, `Samplers on the HMM oracle: L = ${L}, N = ${o.n} per point (checkpoint step ${meta.step})`);
+        writeFilesAtomically([{ path: o.plot, data: svg }]);
+        process.stderr.write(`wrote ${o.plot}\n`);
+      }
+    });
+}

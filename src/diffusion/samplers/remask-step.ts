@@ -1,0 +1,60 @@
+/** The generic ReMDM step of ALGORITHMS.md §4.3: masked positions may reveal, revealed ones may remask, with per-position σ. */
+import { sampleCategorical } from "./categorical.js";
+import type { StepContext } from "./policy.js";
+
+/** σ_max = min(1, (1 − α(s))/α(t)), the largest admissible remasking probability; 1 when α(t) = 0 (nothing to remask yet). */
+export function sigmaMax(alphaT: number, maskProbS: number): number {
+  if (!(alphaT > 0)) return 1;
+  return Math.min(1, Math.max(0, maskProbS / alphaT));
+}
+
+/** σ at flat position n: the number itself, or entry n of a [B·L] array; must be finite and ≥ 0. */
+function sigmaAt(sigma: Float64Array | number, n: number): number {
+  const x = typeof sigma === "number" ? sigma : sigma[n]!;
+  if (!(x >= 0) || !Number.isFinite(x)) throw new Error(`remasking probability σ must be a finite number ≥ 0, got ${x} at position ${n}`);
+  return x;
+}
+
+/**
+ * Per-position probability [B·L] that the step t → s changes the kind of a position, with σ clamped to σ_max:
+ * revealed → P(remask) = σ (0 at prompt positions); masked → P(reveal) = (α(s) − (1 − σ)α(t))/(1 − α(t)),
+ * computed as (m_t − m_s + σ·α(t))/m_t with m = 1 − α (σ = 0 gives the ancestral probability bit for bit).
+ */
+export function remaskProbabilities(ctx: StepContext, sigma: Float64Array | number): Float64Array {
+  const { tokens, vocabSize: V, fixed, schedule } = ctx;
+  if (typeof sigma !== "number" && sigma.length !== tokens.length) {
+    throw new Error(`σ has ${sigma.length} entries, expected B·L = ${tokens.length}`);
+  }
+  const alphaT = schedule.alpha(ctx.t);
+  const mT = schedule.maskProb(ctx.t);
+  const mS = schedule.maskProb(ctx.s);
+  const cap = sigmaMax(alphaT, mS);
+  const out = new Float64Array(tokens.length);
+  for (let n = 0; n < tokens.length; n++) {
+    if (fixed !== null && fixed[n]) continue;
+    const sig = Math.min(sigmaAt(sigma, n), cap);
+    if (tokens[n] !== V) {
+      out[n] = sig;
+      continue;
+    }
+    if (!(mT > 0)) throw new Error(`reveal probability undefined for 1 − α(t) = ${mT} (need α(t) < 1)`);
+    out[n] = Math.min(1, Math.max(0, (mT - mS + sig * alphaT) / mT));
+  }
+  return out;
+}
+
+/**
+ * One remasking step in place on ctx.tokens: each revealed position is remasked with probability min(σ, σ_max)
+ * (no random draw when that is 0), each masked one revealed to a draw from μ with the §4.1 probability.
+ */
+export function remaskStep(ctx: StepContext, sigma: Float64Array | number): void {
+  const { tokens, probs, vocabSize: V, rng } = ctx;
+  const q = remaskProbabilities(ctx, sigma);
+  for (let n = 0; n < tokens.length; n++) {
+    if (tokens[n] !== V) {
+      if (q[n]! > 0 && rng.next() < q[n]!) tokens[n] = V;
+    } else if (rng.next() < q[n]!) {
+      tokens[n] = sampleCategorical(probs, n * V, V, rng);
+    }
+  }
+}

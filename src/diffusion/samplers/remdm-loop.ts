@@ -1,0 +1,59 @@
+/**
+ * ReMDM-loop (ALGORITHMS.md §4.5): the generic remasking step on the three-phase schedule of loop-schedule.ts,
+ * σ = 0 in phases 1 and 3 and σ = η in phase 2 (the phase of the step's t decides). In phase 2 a revealed token
+ * is remasked with probability η and a masked one revealed with probability η·α_on/(1 − α_on). With `conf`
+ * (loop+conf) phase 2 spreads η over revealed tokens by confidence, per confidence-remask.ts.
+ */
+import type { Schedule } from "../schedule.js";
+import { spreadByConfidence } from "./confidence-remask.js";
+import { checkLoopShape, loopPhase, loopSchedule, type LoopShape } from "./loop-schedule.js";
+import type { StepContext } from "./policy.js";
+import { remaskingPolicy, type RemaskPlan, type RemaskingPolicy } from "./remasking-policy.js";
+import { scoredPolicy, type ScoresOption } from "./remdm-conf.js";
+import { remdmDefaults } from "./remdm-params.js";
+import { sigmaMax } from "./remask-step.js";
+import { RevealScores } from "./reveal-scores.js";
+
+/** Options of remdmLoopPolicy (defaults η 0.02, t_on 0.55, t_off 0.05, α_on 0.9). */
+export interface LoopOptions extends Partial<LoopShape>, ScoresOption {
+  /** Phase-2 remasking probability η ∈ [0, (1 − α_on)/α_on]. */
+  eta?: number;
+  /** Spread η by confidence (loop+conf). */
+  conf?: boolean;
+}
+
+/** The canonical name: the base name plus the options that differ from the defaults. */
+function loopName(base: string, o: Required<LoopShape> & { eta: number }): string {
+  const d = remdmDefaults;
+  const keys: [string, number, number][] = [["eta", o.eta, d.eta], ["t_on", o.tOn, d.tOn], ["t_off", o.tOff, d.tOff], ["alpha_on", o.alphaOn, d.alphaOn]];
+  const changed = keys.filter(([, v, def]) => v !== def).map(([k, v]) => `${k}=${v}`);
+  return changed.length === 0 ? base : `${base}:${changed.join(",")}`;
+}
+
+/** ReMDM-loop ("remdm-loop"), or loop+conf ("remdm-loop-conf") with opts.conf. */
+export function remdmLoopPolicy(opts: LoopOptions = {}): RemaskingPolicy {
+  const who = opts.conf ? "remdm-loop-conf" : "remdm-loop";
+  const shape = { tOn: opts.tOn ?? remdmDefaults.tOn, tOff: opts.tOff ?? remdmDefaults.tOff, alphaOn: opts.alphaOn ?? remdmDefaults.alphaOn };
+  const eta = opts.eta ?? remdmDefaults.eta;
+  checkLoopShape(who, shape);
+  const etaMax = (1 - shape.alphaOn) / shape.alphaOn;
+  if (!(eta >= 0 && eta <= etaMax)) {
+    throw new Error(`${who}: eta must be in [0, (1 − alpha_on)/alpha_on] = [0, ${etaMax}] for alpha_on = ${shape.alphaOn}, got ${eta}`);
+  }
+  let base: Schedule | null = null;
+  let reshaped: Schedule | null = null;
+  const scheduleFor = (b: Schedule): Schedule => {
+    if (b !== base) [base, reshaped] = [b, loopSchedule(b, shape)];
+    return reshaped!;
+  };
+  const scores = opts.scores ?? new RevealScores();
+  const plan = (ctx: StepContext): RemaskPlan => {
+    const schedule = scheduleFor(ctx.schedule);
+    const on = loopPhase(ctx.t, shape) === 2;
+    if (!opts.conf || !on) return { schedule, sigma: on ? eta : 0 };
+    const max = sigmaMax(schedule.alpha(ctx.t), schedule.maskProb(ctx.s));
+    return { schedule, sigma: spreadByConfidence(ctx, scores, eta, max) };
+  };
+  const name = loopName(who, { ...shape, eta });
+  return opts.conf ? scoredPolicy(name, scores, plan) : remaskingPolicy(name, plan);
+}

@@ -1,0 +1,71 @@
+/**
+ * The eval-samplers figure: oracle NLL (with ±1 standard error) and trigram KL against T on a log2
+ * axis, one line per sampler, with the entropy rate, H(X_1..X_L)/L and the true-HMM samples as
+ * reference lines. A Vega-Lite spec rendered to SVG headlessly by Vega (no browser, no canvas).
+ */
+import type { TopLevelSpec } from "vega-lite";
+import { REFERENCE_SAMPLER, type SamplerEvalRow } from "./sampler-eval.js";
+
+/** A horizontal reference line with a label. */
+interface Rule {
+  y: number;
+  label: string;
+  dash: number[];
+}
+
+/** One panel: per-sampler lines of `field` against T, optional error bars, and reference rules. */
+function panel(rows: SamplerEvalRow[], steps: number[], field: keyof SamplerEvalRow, title: string, rules: Rule[], stderr?: keyof SamplerEvalRow): object {
+  const x = { field: "T", type: "quantitative", title: "sampling steps T (log2 scale)", scale: { type: "log", base: 2 }, axis: { values: steps, format: "d" } };
+  const color = { field: "sampler", type: "nominal", title: "sampler" };
+  const values = rows.map((r) => ({ ...r, lo: stderr ? (r[field] as number) - (r[stderr] as number) : null, hi: stderr ? (r[field] as number) + (r[stderr] as number) : null }));
+  const layers: object[] = [
+    { mark: { type: "line", point: { size: 50 }, strokeWidth: 2 }, encoding: { x, y: { field, type: "quantitative", title, scale: { zero: false } }, color } },
+  ];
+  if (stderr) layers.push({ mark: { type: "errorbar", ticks: true }, encoding: { x, y: { field: "lo", type: "quantitative", title }, y2: { field: "hi" }, color } });
+  for (const r of rules) {
+    layers.push({ data: { values: [r] }, mark: { type: "rule", color: "#555", strokeDash: r.dash, strokeWidth: 1.5 }, encoding: { y: { field: "y", type: "quantitative" } } });
+    layers.push({
+      data: { values: [r] },
+      mark: { type: "text", align: "left", baseline: "bottom", dx: 4, dy: -2, color: "#333", fontSize: 11 },
+      encoding: { y: { field: "y", type: "quantitative" }, x: { value: 0 }, text: { field: "label" } },
+    });
+  }
+  return { width: 420, height: 300, title: { text: title, fontSize: 13 }, data: { values }, layer: layers };
+}
+
+/** The Vega-Lite spec of the figure for the given rows (the reference row, if present, becomes rules). */
+export function samplerEvalPlotSpec(all: SamplerEvalRow[], title: string): TopLevelSpec {
+  const rows = all.filter((r) => r.T !== null);
+  if (rows.length === 0) throw new Error("samplerEvalPlotSpec: no sampler rows to plot");
+  const ref = all.find((r) => r.sampler === REFERENCE_SAMPLER);
+  const steps = [...new Set(rows.map((r) => r.T as number))].sort((a, b) => a - b);
+  const r0 = rows[0]!;
+  const nllRules: Rule[] = [
+    { y: r0.true_entropy, label: `entropy rate ${r0.true_entropy.toFixed(3)}`, dash: [] },
+    { y: r0.true_window_entropy, label: `H(X1..XL)/L ${r0.true_window_entropy.toFixed(3)}`, dash: [6, 3] },
+  ];
+  const klRules: Rule[] = ref ? [{ y: ref.trigram_kl, label: `true-HMM samples ${ref.trigram_kl.toFixed(3)} (finite-N floor)`, dash: [6, 3] }] : [];
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text: title, fontSize: 14 },
+    background: "white",
+    padding: 12,
+    hconcat: [
+      panel(rows, steps, "oracle_nll", "oracle NLL under the true HMM (nats/token)", nllRules, "oracle_nll_stderr"),
+      panel(rows, steps, "trigram_kl", "trigram KL, both directions summed (nats)", klRules),
+    ],
+    resolve: { scale: { color: "shared" } },
+    config: { font: "DejaVu Sans, Arial, sans-serif", axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 12 } },
+  } as TopLevelSpec;
+}
+
+/** Renders the figure to an SVG string (Vega loaded on demand). */
+export async function renderSamplerEvalSvg(rows: SamplerEvalRow[], title: string): Promise<string> {
+  const [vega, vl] = await Promise.all([import("vega"), import("vega-lite")]);
+  const view = new vega.View(vega.parse(vl.compile(samplerEvalPlotSpec(rows, title)).spec), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}

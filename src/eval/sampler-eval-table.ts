@@ -1,0 +1,29 @@
+/** The eval-samplers results as a markdown table, with the oracle's reference values above it. */
+import type { SamplerEvalRow } from "./sampler-eval.js";
+
+/** Fixed-point text, or "—" for a missing or non-finite value. */
+function fx(x: number | null, digits: number): string {
+  return x === null || !Number.isFinite(x) ? "—" : x.toFixed(digits);
+}
+
+/** Header lines (oracle references) and one table row per result; all entropies in nats per token. */
+export function samplerEvalMarkdown(rows: SamplerEvalRow[], heading: string): string {
+  if (rows.length === 0) throw new Error("samplerEvalMarkdown: no rows");
+  const r0 = rows[0]!;
+  const lines = [
+    heading,
+    "",
+    `True HMM: entropy rate ${fx(r0.true_entropy, 4)} nats/token (${fx(r0.true_entropy / Math.LN2, 4)} bits), ` +
+      `H(X1..XL)/L ${fx(r0.true_window_entropy, 4)}, unigram entropy ${fx(r0.true_unigram_entropy, 4)}.`,
+    "",
+    "| sampler | T | oracle NLL ± se | unigram H | per-sample H | trigram KL | KL(true‖model) | KL(model‖true) | NFE | non-cached NFE | seconds |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.sampler} | ${r.T ?? "—"} | ${fx(r.oracle_nll, 4)} ± ${fx(r.oracle_nll_stderr, 4)} | ${fx(r.unigram_entropy, 3)} | ${fx(r.sample_entropy, 3)} | ` +
+        `${fx(r.trigram_kl, 3)} | ${fx(r.trigram_kl_true_model, 3)} | ${fx(r.trigram_kl_model_true, 3)} | ${r.nfe} | ${r.nfe_noncached} | ${fx(r.seconds, 2)} |`,
+    );
+  }
+  return lines.join("\n");
+}

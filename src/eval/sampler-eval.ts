@@ -1,0 +1,108 @@
+/**
+ * Sampler evaluation on the HMM oracle: for each (sampler, T) draw N sequences from a denoiser and
+ * score them against the true HMM (exact oracle NLL, unigram entropy, two-way trigram KL), with the
+ * sampler's cost (NFE, non-cached NFE, seconds). A reference row scores N sequences of the HMM itself.
+ */
+import type { Denoiser } from "../diffusion/denoiser.js";
+import type { Schedule } from "../diffusion/schedule.js";
+import { sample, type SamplerPolicy } from "../diffusion/samplers/index.js";
+import { Rng } from "../engine/rng.js";
+import type { OracleReference } from "./sampler-eval-oracle.js";
+import { policyFromSpec } from "./sampler-eval-policy.js";
+import { DEFAULT_TRIGRAM_ALPHA, scoreSamples, type SampleScores } from "./sampler-eval-score.js";
+
+/** The name of the reference row (samples of the true HMM; T is null, NFE 0). */
+export const REFERENCE_SAMPLER = "true-hmm";
+
+/** One (sampler, T) result; key order is the JSON output's. */
+export interface SamplerEvalRow extends SampleScores {
+  /** Sampler spec, or REFERENCE_SAMPLER. */
+  sampler: string;
+  /** Steps T (null for the reference row). */
+  T: number | null;
+  /** Entropy rate of the HMM (SMB estimate), nats per token. */
+  true_entropy: number;
+  /** H(X_1..X_L)/L: the oracle NLL that perfect samples have on average. */
+  true_window_entropy: number;
+  /** Exact stationary unigram entropy H(X_1). */
+  true_unigram_entropy: number;
+  /** Logical network evaluations of one sample() call. */
+  nfe: number;
+  /** Real network calls (idle steps served from the cache are not counted). */
+  nfe_noncached: number;
+  /** Wall time of the sample() call in seconds. */
+  seconds: number;
+}
+
+/** Options of evaluateSamplers. */
+export interface SamplerEvalOptions {
+  /** Sampler specs (see policyFromSpec). */
+  samplers: readonly string[];
+  /** Step counts T. */
+  steps: readonly number[];
+  /** Sequences per (sampler, T). */
+  n: number;
+  /** Seed: every (sampler, T) starts from Rng(seed) (common random numbers); the reference row too. */
+  seed: number;
+  /** The masking schedule the model was trained with. */
+  schedule: Schedule;
+  /** Nucleus mass (default 1: off). */
+  topP?: number;
+  /** Trigram smoothing pseudo-count (default DEFAULT_TRIGRAM_ALPHA). */
+  trigramAlpha?: number;
+  /** Include the reference row first (default true). */
+  reference?: boolean;
+  /** Called after each row, e.g. for progress. */
+  onRow?: (row: SamplerEvalRow) => void;
+}
+
+/** Splits flat [B·L] tokens into B sequences. */
+function rows(tokens: Int32Array, B: number, L: number): Int32Array[] {
+  return Array.from({ length: B }, (_, b) => tokens.subarray(b * L, (b + 1) * L));
+}
+
+/** Resolves every spec once, so that a bad one fails before any sampling. */
+function checkSpecs(specs: readonly string[]): void {
+  if (specs.length === 0) throw new Error("evaluateSamplers: no samplers given");
+  for (const s of specs) policyFromSpec(s);
+}
+
+/** Runs every (sampler, T) and returns the rows (reference row first unless disabled). */
+export function evaluateSamplers(denoiser: Denoiser, oracle: OracleReference, o: SamplerEvalOptions): SamplerEvalRow[] {
+  const L = oracle.length;
+  if (denoiser.vocabSize !== oracle.hmm.K) throw new Error(`evaluateSamplers: denoiser has ${denoiser.vocabSize} classes but the HMM emits ${oracle.hmm.K}`);
+  if (!Number.isSafeInteger(o.n) || o.n < 1) throw new Error(`evaluateSamplers: n must be a positive integer, got ${o.n}`);
+  if (o.steps.length === 0 || !o.steps.every((T) => Number.isSafeInteger(T) && T >= 1)) {
+    throw new Error(`evaluateSamplers: steps must be positive integers, got [${o.steps.join(", ")}]`);
+  }
+  checkSpecs(o.samplers);
+  const alpha = o.trigramAlpha ?? DEFAULT_TRIGRAM_ALPHA;
+  const out: SamplerEvalRow[] = [];
+  const emit = (sampler: string, T: number | null, seqs: Int32Array[] | Uint8Array[], nfe: number, nfeNonCached: number, seconds: number): void => {
+    const sc = scoreSamples(seqs, oracle, alpha);
+    const row: SamplerEvalRow = {
+      sampler, T, oracle_nll: sc.oracle_nll, oracle_nll_stderr: sc.oracle_nll_stderr, true_entropy: oracle.entropyRate,
+      unigram_entropy: sc.unigram_entropy, trigram_kl: sc.trigram_kl, trigram_kl_true_model: sc.trigram_kl_true_model,
+      trigram_kl_model_true: sc.trigram_kl_model_true, nfe, nfe_noncached: nfeNonCached, seconds,
+      true_window_entropy: oracle.windowEntropy.mean, true_unigram_entropy: oracle.unigramEntropy, sample_entropy: sc.sample_entropy,
+    };
+    out.push(row);
+    o.onRow?.(row);
+  };
+  if (o.reference ?? true) {
+    const rng = new Rng(o.seed);
+    const t0 = performance.now();
+    const seqs = Array.from({ length: o.n }, () => oracle.hmm.sample(L, rng));
+    emit(REFERENCE_SAMPLER, null, seqs, 0, 0, (performance.now() - t0) / 1000);
+  }
+  for (const spec of o.samplers) {
+    for (const T of o.steps) {
+      const policy: SamplerPolicy = policyFromSpec(spec); // fresh per call: policies may keep per-call state
+      const t0 = performance.now();
+      const r = sample(denoiser, policy, { batch: o.n, length: L, steps: T, schedule: o.schedule, rng: new Rng(o.seed), topP: o.topP });
+      const seconds = (performance.now() - t0) / 1000;
+      emit(spec, T, rows(r.tokens, o.n, L), r.stats.nfe, r.stats.nfeNonCached, seconds);
+    }
+  }
+  return out;
+}
