@@ -18,60 +18,12 @@ import {
   type StepContext,
 } from "../src/diffusion/samplers/index.js";
 import { allSequences, trueDenoiser, type JointDistribution } from "./helpers/table-denoiser.js";
+import { assertFits, assertRejects } from "./helpers/chi-square.js";
 
 const V = 3;
 const MASK = V;
 const linear: Schedule = { name: "linear", alpha: (t) => 1 - t, maskProb: (t) => t, alphaPrime: () => -1, weight: (t) => 1 / t };
 const poly2: Schedule = { name: "poly2", alpha: (t) => 1 - t * t, maskProb: (t) => t * t, alphaPrime: (t) => -2 * t, weight: (t) => 2 / t };
-
-/** The 1 − 1e-3 quantile of χ²(df), Wilson–Hilferty: df·(1 − a + z·√a)³ with a = 2/(9·df). */
-function chiSquareCritical(df: number, z = 3.090232306167813): number {
-  const a = 2 / (9 * df);
-  return df * (1 - a + z * Math.sqrt(a)) ** 3;
-}
-
-/**
- * Pearson's statistic of counts against probabilities; bins expecting < 5 are pooled into one;
- * a count in a bin of probability 0 gives Infinity.
- */
-function chiSquare(counts: ArrayLike<number>, probs: ArrayLike<number>): { stat: number; df: number } {
-  const n = Array.from(counts).reduce((a, c) => a + c, 0);
-  let stat = 0;
-  let bins = 0;
-  let pooledObs = 0;
-  let pooledExp = 0;
-  for (let i = 0; i < probs.length; i++) {
-    const e = n * probs[i]!;
-    if (e === 0 && counts[i]! > 0) return { stat: Infinity, df: 1 };
-    if (e === 0) continue;
-    if (e < 5) {
-      pooledObs += counts[i]!;
-      pooledExp += e;
-      continue;
-    }
-    stat += (counts[i]! - e) ** 2 / e;
-    bins++;
-  }
-  if (pooledExp > 0) {
-    stat += (pooledObs - pooledExp) ** 2 / pooledExp;
-    bins++;
-  }
-  return { stat, df: Math.max(1, bins - 1) };
-}
-
-/** Asserts that counts fit probs (which must sum to 1) at the 0.999 level. */
-function assertFits(counts: ArrayLike<number>, probs: ArrayLike<number>, label: string): void {
-  const total = Array.from(probs).reduce((a, p) => a + p, 0);
-  assert.ok(Math.abs(total - 1) < 1e-9, `${label}: closed form sums to ${total}`);
-  const { stat, df } = chiSquare(counts, probs);
-  assert.ok(stat < chiSquareCritical(df), `${label}: χ² = ${stat.toFixed(2)} ≥ ${chiSquareCritical(df).toFixed(2)} (df ${df})`);
-}
-
-/** Asserts that counts do not fit probs (the test has power against this alternative). */
-function assertRejects(counts: ArrayLike<number>, probs: ArrayLike<number>, label: string): void {
-  const { stat, df } = chiSquare(counts, probs);
-  assert.ok(stat > chiSquareCritical(df), `${label}: χ² = ${stat.toFixed(2)} should exceed ${chiSquareCritical(df).toFixed(2)}`);
-}
 
 /** Index of a state in {0..V}^L (MASK counted as the digit V). */
 const stateIndex = (z: ArrayLike<number>): number => Array.from(z).reduce((a, x) => a * (V + 1) + x, 0);

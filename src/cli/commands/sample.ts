@@ -1,39 +1,97 @@
 /** `maskdiff sample`: draw sequences from a checkpoint with any sampler. */
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { Rng } from "../../engine/rng.js";
 import { scheduleFromName } from "../../diffusion/schedule.js";
-import { sample, samplerFromName, samplerNames, type SampleStats } from "../../diffusion/samplers/index.js";
+import {
+  joinSamplerSpec,
+  parseSamplerSpec,
+  sample,
+  samplerNames,
+  splitSamplerSpec,
+  type SamplerPolicy,
+  type SampleStats,
+} from "../../diffusion/samplers/index.js";
 import type { TokenDataset } from "../../data/dataset.js";
 import type { DiT } from "../../models/dit.js";
 import { netDenoiser } from "../../models/net-denoiser.js";
 import { loadModel } from "../load-model.js";
-import { intAtLeast, numberIn, probability } from "../options.js";
+import { intAtLeast, probability } from "../options.js";
 import { UserError } from "../user-error.js";
 
 /** Options of drawSamples. */
 export interface DrawOptions {
   n: number;
   steps: number;
+  /** A sampler spec, "name" or "name:key=value,..." (see parseSamplerSpec). */
   sampler: string;
   seed: number;
   topP?: number;
   topPVariant?: "mdlm" | "md4";
   grid?: "uniform" | "cosine";
   length?: number;
+  /** Added to the spec as temperature=…, for the samplers that take one. */
   temperature?: number;
   schedule?: string;
 }
 
-/** Samples n sequences; returns their decoded text, tokens and the sampler's cost counters. */
-export function drawSamples(model: DiT, data: TokenDataset, o: DrawOptions): { text: string; tokens: number[]; stats: SampleStats }[] {
-  let policy;
+/** Sampler option flags of the sample command and the spec key each one sets. */
+const samplerFlags = [
+  ["etaCap", "--eta-cap <x>", "eta_cap", "ReMDM-cap η_cap in [0, 1] (remdm-cap, remdm-cap-conf; default 0.008)"],
+  ["etaRescale", "--eta-rescale <x>", "eta_rescale", "ReMDM-rescale η_rescale in [0, 1] (remdm-rescale; default 0.015)"],
+  ["eta", "--eta <x>", "eta", "ReMDM-loop phase-2 σ in [0, (1 − α_on)/α_on] (remdm-loop*; default 0.02)"],
+  ["tOn", "--t-on <t>", "t_on", "ReMDM-loop switch-on time, t_off < t_on ≤ 1 (default 0.55)"],
+  ["tOff", "--t-off <t>", "t_off", "ReMDM-loop switch-off time, 0 ≤ t_off < t_on (default 0.05)"],
+  ["alphaOn", "--alpha-on <a>", "alpha_on", "ReMDM-loop plateau α_on in (0, 1) (default 0.9)"],
+  ["block", "--block <n>", "block", "positions per block (block-* samplers; default 32)"],
+  ["temperature", "--temperature <x>", "temperature", "Gumbel noise on confidence scores (confidence and block-confidence samplers; default 0)"],
+] as const;
+
+/** Any finite number (ranges are checked by the sampler, with its own message). */
+function finiteNumber(v: string): number {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a number, got '${v}'`);
+  return n;
+}
+
+/** Checks a --sampler value's syntax and name at parse time. */
+function samplerSpecArg(v: string): string {
   try {
-    policy = samplerFromName(o.sampler, { temperature: o.temperature });
+    parseSamplerSpec(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+  return v;
+}
+
+/** The spec `sampler` with `values` (spec key -> value, undefined = not given) appended as key=value pairs. */
+export function specWithOptions(sampler: string, values: Record<string, number | undefined>): string {
+  const { name, params } = splitSamplerSpec(sampler);
+  const extra = Object.entries(values).filter((kv): kv is [string, number] => kv[1] !== undefined);
+  return joinSamplerSpec(name, [...params, ...extra.map(([k, v]): [string, string] => [k, String(v)])]);
+}
+
+/** The policy for the spec plus flag values; any Error becomes a UserError. */
+function policyFor(sampler: string, values: Record<string, number | undefined>): SamplerPolicy {
+  try {
+    return parseSamplerSpec(specWithOptions(sampler, values));
   } catch (e) {
     throw new UserError((e as Error).message);
   }
+}
+
+/** Samples n sequences; returns their decoded text, tokens and the sampler's cost counters. */
+export function drawSamples(model: DiT, data: TokenDataset, o: DrawOptions): { text: string; tokens: number[]; stats: SampleStats }[] {
+  const policy = policyFor(o.sampler, { temperature: o.temperature });
   const L = o.length ?? model.config.seq;
-  const r = sample(netDenoiser(model), policy, {
+  const denoiser = netDenoiser(model);
+  const V = denoiser.vocabSize;
+  try {
+    // policies check what depends on L and T (e.g. T ≥ number of blocks) in begin()
+    policy.begin?.({ batch: o.n, length: L, vocabSize: V, steps: o.steps, tokens: new Int32Array(o.n * L).fill(V), fixed: null });
+  } catch (e) {
+    throw new UserError(`sampler '${policy.name}' with T = ${o.steps}, L = ${L}: ${(e as Error).message}`);
+  }
+  const r = sample(denoiser, policy, {
     batch: o.n, length: L, steps: o.steps, schedule: scheduleFromName(o.schedule ?? "linear"), rng: new Rng(o.seed),
     topP: o.topP, topPVariant: o.topPVariant, grid: o.grid,
   });
@@ -45,28 +103,38 @@ export function drawSamples(model: DiT, data: TokenDataset, o: DrawOptions): { t
 
 /** The sample command. */
 export function sampleCommand(): Command {
-  return new Command("sample")
+  const cmd = new Command("sample")
     .description("draw samples from a trained checkpoint")
     .requiredOption("--checkpoint <file>", "a ckpt-*.safetensors file written by maskdiff train")
-    .option("--steps <T>", "sampling steps (default: the sequence length)", intAtLeast(1))
-    .addOption(new Option("--sampler <name>", "sampling policy").choices([...samplerNames]).default("ancestral"))
+    .option("--steps <T>", "sampling steps (default: the sequence length; may exceed it)", intAtLeast(1))
+    .option(
+      "--sampler <spec>",
+      `sampling policy, NAME or NAME:key=value,... (keys as the flags below, e.g. remdm-loop:eta=0.02,t_on=0.55); NAME one of: ${samplerNames.join(", ")}`,
+      samplerSpecArg,
+      "ancestral",
+    )
     .option("--top-p <p>", "nucleus mass in (0, 1]", probability, 1)
     .addOption(new Option("--top-p-variant <v>", "nucleus rule: mdlm excludes the crossing token, md4 keeps it").choices(["mdlm", "md4"]).default("mdlm"))
-    .addOption(new Option("--grid <g>", "time grid").choices(["uniform", "cosine"]).default("uniform"))
-    .option("--temperature <x>", "Gumbel noise on confidence scores (confidence samplers)", numberIn(0, 1e6), 0)
+    .addOption(new Option("--grid <g>", "time grid").choices(["uniform", "cosine"]).default("uniform"));
+  for (const [, flag, , help] of samplerFlags) cmd.option(flag, help, flag === "--block <n>" ? intAtLeast(1) : finiteNumber);
+  return cmd
     .option("--length <L>", "sequence length (default: the trained length)", intAtLeast(1))
     .option("--seed <s>", "random seed", intAtLeast(0), 0)
     .option("-n, --n <n>", "number of samples", intAtLeast(1), 4)
     .option("--json", "print JSON")
     .action(async (o) => {
+      const values = Object.fromEntries(samplerFlags.map(([field, , key]) => [key, o[field] as number | undefined]));
+      const spec = specWithOptions(o.sampler, values);
+      const policy = policyFor(spec, {});
       const { model, meta, data } = await loadModel(o.checkpoint);
       const steps = o.steps ?? o.length ?? model.config.seq;
       const t0 = performance.now();
-      const out = drawSamples(model, data, { ...o, steps, schedule: meta.config.diffusion.schedule });
+      const out = drawSamples(model, data, { ...o, sampler: spec, temperature: undefined, steps, schedule: meta.config.diffusion.schedule });
       const seconds = (performance.now() - t0) / 1000;
-      if (o.json) return console.log(JSON.stringify({ sampler: o.sampler, steps, top_p: o.topP, seed: o.seed, seconds, stats: out[0]!.stats, samples: out.map((s) => s.text) }));
+      const name = policy.name;
+      if (o.json) return console.log(JSON.stringify({ sampler: name, steps, top_p: o.topP, seed: o.seed, seconds, stats: out[0]!.stats, samples: out.map((s) => s.text) }));
       out.forEach((s) => console.log(s.text));
       const st = out[0]!.stats;
-      console.error(`${o.sampler}, T=${steps}: nfe ${st.nfe}, non-cached ${st.nfeNonCached}, idle steps ${st.idleSteps}, ${seconds.toFixed(2)} s`);
+      console.error(`${name}, T=${steps}: nfe ${st.nfe}, non-cached ${st.nfeNonCached}, idle steps ${st.idleSteps}, ${seconds.toFixed(2)} s`);
     });
 }

@@ -1,7 +1,8 @@
 /**
  * Confidence-weighted σ (ALGORITHMS.md §4.4). ReMDM-conf, as released: σ^i = η_conf^i·σ_max at revealed
  * positions and σ = 0 at masked ones. Because σ depends on the state, this rule does not keep the per-position
- * marginals P(z_s^i revealed) = α(s): a step loses α(t)·E[Σ_i σ^i] revealed tokens in expectation.
+ * marginals P(z_s^i revealed) = α(s): a step loses E[Σ_i σ^i] = σ_max·P(any token revealed) revealed tokens in
+ * expectation (the masked positions reveal at the MDLM rate and do not make up for the remasks).
  *
  * Combinations (cap+conf, loop+conf; no published formula, this is our definition): given the uncombined
  * strategy's per-token σ ("base", e.g. min(η_cap, σ_max), or η in the loop's phase 2), revealed positions get

@@ -3,6 +3,7 @@ import type { StepContext } from "./policy.js";
 import { remaskingPolicy, type RemaskingPolicy } from "./remasking-policy.js";
 import { checkRange, remdmDefaults } from "./remdm-params.js";
 import { sigmaMax } from "./remask-step.js";
+import { canonicalSpec } from "./sampler-options.js";
 
 /** σ_max of the step ctx describes, under ctx.schedule. */
 export function stepSigmaMax(ctx: StepContext): number {
@@ -13,7 +14,7 @@ export function stepSigmaMax(ctx: StepContext): number {
 export function remdmCapPolicy(opts: { etaCap?: number } = {}): RemaskingPolicy {
   const eta = opts.etaCap ?? remdmDefaults.etaCap;
   checkRange("remdm-cap", "eta_cap", eta, 0, 1);
-  const name = eta === remdmDefaults.etaCap ? "remdm-cap" : `remdm-cap:eta_cap=${eta}`;
+  const name = canonicalSpec("remdm-cap", { etaCap: eta }, ["eta_cap"]);
   return remaskingPolicy(name, (ctx) => ({ schedule: ctx.schedule, sigma: Math.min(eta, stepSigmaMax(ctx)) }));
 }
 
@@ -21,6 +22,6 @@ export function remdmCapPolicy(opts: { etaCap?: number } = {}): RemaskingPolicy 
 export function remdmRescalePolicy(opts: { etaRescale?: number } = {}): RemaskingPolicy {
   const eta = opts.etaRescale ?? remdmDefaults.etaRescale;
   checkRange("remdm-rescale", "eta_rescale", eta, 0, 1);
-  const name = eta === remdmDefaults.etaRescale ? "remdm-rescale" : `remdm-rescale:eta_rescale=${eta}`;
+  const name = canonicalSpec("remdm-rescale", { etaRescale: eta }, ["eta_rescale"]);
   return remaskingPolicy(name, (ctx) => ({ schedule: ctx.schedule, sigma: eta * stepSigmaMax(ctx) }));
 }

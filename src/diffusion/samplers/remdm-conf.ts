@@ -5,6 +5,7 @@ import { stepSigmaMax } from "./remdm-cap-rescale.js";
 import { checkRange, remdmDefaults } from "./remdm-params.js";
 import { runPlan, type RemaskPlan, type RemaskingPolicy } from "./remasking-policy.js";
 import { RevealScores } from "./reveal-scores.js";
+import { canonicalSpec } from "./sampler-options.js";
 
 /** Options shared by the confidence-weighted policies. */
 export interface ScoresOption {
@@ -37,7 +38,7 @@ export function remdmCapConfPolicy(opts: ScoresOption & { etaCap?: number } = {}
   const eta = opts.etaCap ?? remdmDefaults.etaCap;
   checkRange("remdm-cap-conf", "eta_cap", eta, 0, 1);
   const scores = opts.scores ?? new RevealScores();
-  const name = eta === remdmDefaults.etaCap ? "remdm-cap-conf" : `remdm-cap-conf:eta_cap=${eta}`;
+  const name = canonicalSpec("remdm-cap-conf", { etaCap: eta }, ["eta_cap"]);
   return scoredPolicy(name, scores, (ctx) => {
     const max = stepSigmaMax(ctx);
     return { schedule: ctx.schedule, sigma: spreadByConfidence(ctx, scores, Math.min(eta, max), max) };

@@ -3,6 +3,8 @@
  * σ = 0 in phases 1 and 3 and σ = η in phase 2 (the phase of the step's t decides). In phase 2 a revealed token
  * is remasked with probability η and a masked one revealed with probability η·α_on/(1 − α_on). With `conf`
  * (loop+conf) phase 2 spreads η over revealed tokens by confidence, per confidence-remask.ts.
+ * The denoiser still receives the grid time t: exact for time-agnostic models; a time-conditioned one sees a
+ * time that no longer matches the reshaped α(t).
  */
 import type { Schedule } from "../schedule.js";
 import { spreadByConfidence } from "./confidence-remask.js";
@@ -12,6 +14,7 @@ import { remaskingPolicy, type RemaskPlan, type RemaskingPolicy } from "./remask
 import { scoredPolicy, type ScoresOption } from "./remdm-conf.js";
 import { remdmDefaults } from "./remdm-params.js";
 import { sigmaMax } from "./remask-step.js";
+import { canonicalSpec } from "./sampler-options.js";
 import { RevealScores } from "./reveal-scores.js";
 
 /** Options of remdmLoopPolicy (defaults η 0.02, t_on 0.55, t_off 0.05, α_on 0.9). */
@@ -22,14 +25,6 @@ export interface LoopOptions extends Partial<LoopShape>, ScoresOption {
   conf?: boolean;
 }
 
-/** The canonical name: the base name plus the options that differ from the defaults. */
-function loopName(base: string, o: Required<LoopShape> & { eta: number }): string {
-  const d = remdmDefaults;
-  const keys: [string, number, number][] = [["eta", o.eta, d.eta], ["t_on", o.tOn, d.tOn], ["t_off", o.tOff, d.tOff], ["alpha_on", o.alphaOn, d.alphaOn]];
-  const changed = keys.filter(([, v, def]) => v !== def).map(([k, v]) => `${k}=${v}`);
-  return changed.length === 0 ? base : `${base}:${changed.join(",")}`;
-}
-
 /** ReMDM-loop ("remdm-loop"), or loop+conf ("remdm-loop-conf") with opts.conf. */
 export function remdmLoopPolicy(opts: LoopOptions = {}): RemaskingPolicy {
   const who = opts.conf ? "remdm-loop-conf" : "remdm-loop";
@@ -37,7 +32,7 @@ export function remdmLoopPolicy(opts: LoopOptions = {}): RemaskingPolicy {
   const eta = opts.eta ?? remdmDefaults.eta;
   checkLoopShape(who, shape);
   const etaMax = (1 - shape.alphaOn) / shape.alphaOn;
-  if (!(eta >= 0 && eta <= etaMax)) {
+  if (!(eta >= 0 && eta <= etaMax * (1 + 1e-12))) { // the tolerance admits 1/9 for α_on = 0.9; σ is clamped to σ_max anyway
     throw new Error(`${who}: eta must be in [0, (1 − alpha_on)/alpha_on] = [0, ${etaMax}] for alpha_on = ${shape.alphaOn}, got ${eta}`);
   }
   let base: Schedule | null = null;
@@ -54,6 +49,6 @@ export function remdmLoopPolicy(opts: LoopOptions = {}): RemaskingPolicy {
     const max = sigmaMax(schedule.alpha(ctx.t), schedule.maskProb(ctx.s));
     return { schedule, sigma: spreadByConfidence(ctx, scores, eta, max) };
   };
-  const name = loopName(who, { ...shape, eta });
+  const name = canonicalSpec(who, { ...shape, eta }, ["eta", "t_on", "t_off", "alpha_on"]);
   return opts.conf ? scoredPolicy(name, scores, plan) : remaskingPolicy(name, plan);
 }
