@@ -34,6 +34,9 @@ test("metrics by hand: mean ± stderr, unigram and per-sequence entropy, trigram
   assert.deepEqual(Array.from(smoothed([3, 1], 0.5)), [3.5 / 5, 1.5 / 5]);
   close(klDivergence([0.5, 0.5], [0.25, 0.75]), 0.5 * Math.log(2) + 0.5 * Math.log(2 / 3), 1e-15, "KL by hand");
   assert.equal(klDivergence([0.5, 0.5], [1, 0]), Infinity);
+  const two = trigramKl([0.5, 0.5], [3, 1], 0.5); // smoothed samples q = (0.7, 0.3)
+  close(two.trueModel, 0.5 * Math.log(0.5 / 0.7) + 0.5 * Math.log(0.5 / 0.3), 1e-15, "KL(true‖samples)");
+  close(two.modelTrue, 0.7 * Math.log(0.7 / 0.5) + 0.3 * Math.log(0.3 / 0.5), 1e-15, "KL(samples‖true)");
   assert.throws(() => unigramEntropy([[0, 3]], 3), /id 3 at position 1 of sequence 0 is outside 0..2/);
   assert.throws(() => smoothed([1], 0), /alpha must be a finite number > 0/);
 });

@@ -1,4 +1,4 @@
-/** Datasets by name, for the CLI and configs: "fortunes", "markov", "hmm", "text8", "text:<path>". */
+/** Datasets by name, for the CLI and configs: "fortunes", "markov", "text8", "text:<path>", "hmm". */
 import { loadFortunes } from "./corpus.js";
 import type { TokenDataset } from "./dataset.js";
 import { hmmDataset, type HmmDatasetOptions } from "./hmm-dataset.js";
@@ -7,7 +7,7 @@ import { loadText8 } from "./text8.js";
 import { loadTextFile } from "./text-file.js";
 
 /** The names datasetFromName accepts ("text:" takes a file path after the colon). */
-export const DATASET_NAMES: readonly string[] = ["fortunes", "markov", "hmm", "text8", "text:<path>"];
+export const DATASET_NAMES: readonly string[] = ["fortunes", "markov", "text8", "text:<path>", "hmm"];
 
 /** Options of datasetFromName; each name reads only the fields it needs. */
 export interface DatasetOptions extends MarkovDatasetOptions, HmmDatasetOptions {
