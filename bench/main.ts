@@ -1,8 +1,9 @@
 /** `npm run bench -- <suite> [options]`: performance suites measured against the PyTorch peer. */
 import { benchEngine } from "./engine.js";
 import { benchLoop } from "./loop.js";
+import { benchSamplers } from "./samplers.js";
 
-const suites: Record<string, (argv: string[]) => void> = { engine: benchEngine, loop: benchLoop };
+const suites: Record<string, (argv: string[]) => void> = { engine: benchEngine, loop: benchLoop, samplers: benchSamplers };
 const [name = "engine", ...rest] = process.argv.slice(2);
 const suite = suites[name];
 if (!suite) {

@@ -28,10 +28,23 @@ static int64_t sizeOf(const at::Tensor& t) {
   return t.defined() && t.device().is_cpu() ? static_cast<int64_t>(t.numel() * t.element_size()) : 0;
 }
 
+// Tensor memory is reported to V8 in quanta of kReportQuantum bytes: per-tensor reports of the
+// short-lived activations of a training step made V8 run a major GC every few ops.
+static constexpr int64_t kReportQuantum = int64_t(256) << 20;
+static int64_t g_unreported = 0;
+
+static void reportExternal(Napi::Env env, int64_t delta) {
+  g_unreported += delta;
+  if (g_unreported >= kReportQuantum || g_unreported <= -kReportQuantum) {
+    Napi::MemoryManagement::AdjustExternalMemory(env, g_unreported);
+    g_unreported = 0;
+  }
+}
+
 void release(Napi::Env env, Holder* h) {
   if (!h->t.defined()) return;
   h->t = at::Tensor();
-  Napi::MemoryManagement::AdjustExternalMemory(env, -h->bytes);
+  reportExternal(env, -h->bytes);
   h->bytes = 0;
   g_live--;
 }
@@ -40,7 +53,7 @@ Napi::Value wrap(Napi::Env env, at::Tensor t) {
   auto* h = new Holder{std::move(t), 0};
   h->bytes = sizeOf(h->t);
   g_live++;
-  Napi::MemoryManagement::AdjustExternalMemory(env, h->bytes);
+  reportExternal(env, h->bytes);
   return Napi::External<Holder>::New(env, h, [](Napi::Env e, Holder* p) {
     release(e, p);
     delete p;

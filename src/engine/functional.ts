@@ -1,6 +1,7 @@
 /** Functions over several tensors and neural-network primitives. */
 import { native } from "./native.js";
 import { Tensor, type TensorLike } from "./tensor.js";
+import { tidy } from "./scope.js";
 
 /** Concatenates along an existing dim. */
 export function cat(ts: Tensor[], dim = 0): Tensor {
@@ -45,11 +46,19 @@ export function crossEntropy(logits: Tensor, target: Tensor, reduction: "mean" |
 
 /**
  * softmax(q·kᵀ/√d + mask)·v for q, k, v: [..., S, d]. mask (broadcastable to [..., S, S]) is
- * boolean (true = may attend) or additive float.
+ * boolean (true = may attend) or additive float. The scale is applied to q (S×d) rather than to
+ * the S×S scores, and the score tensors are released as soon as they are used.
  */
 export function attention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null = null): Tensor {
   const d = q.shape.at(-1)!;
-  let scores = q.matmul(k.transpose(-2, -1)).mul(1 / Math.sqrt(d));
-  if (mask) scores = mask.dtype === "bool" ? scores.maskedFill(mask.logicalNot(), -Infinity) : scores.add(mask);
-  return scores.softmax(-1).matmul(v);
+  const scores = tidy(() => {
+    const s = q.mul(1 / Math.sqrt(d)).matmul(k.transpose(-2, -1));
+    if (!mask) return s;
+    return mask.dtype === "bool" ? s.maskedFill(mask.logicalNot(), -Infinity) : s.add(mask);
+  });
+  const probs = scores.softmax(-1);
+  scores.dispose();
+  const out = probs.matmul(v);
+  probs.dispose();
+  return out;
 }

@@ -16,6 +16,12 @@ export class Mlp extends Module {
 
   /** Applies the MLP to the last dim. */
   forward(x: Tensor): Tensor {
-    return dropout(this.fc2.forward(this.fc1.forward(x).gelu("tanh")), this.dropoutP, this.training);
+    // The 4×-wide activations are released as soon as they are consumed (what autograd needs stays alive).
+    const h = this.fc1.forward(x);
+    const g = h.gelu("tanh");
+    h.dispose();
+    const out = this.fc2.forward(g);
+    g.dispose();
+    return dropout(out, this.dropoutP, this.training);
   }
 }
