@@ -7,7 +7,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../src/engine/rng.js";
-import type { Denoiser, States } from "../src/diffusion/denoiser.js";
 import type { Schedule } from "../src/diffusion/schedule.js";
 import { linear, polynomial } from "../src/diffusion/schedules.js";
 import {
@@ -45,22 +44,12 @@ import {
   type SamplerPolicy,
   type StepContext,
 } from "../src/diffusion/samplers/index.js";
-import { functionDenoiser } from "./helpers/table-denoiser.js";
+import { functionDenoiser, stateDenoiser } from "./helpers/table-denoiser.js";
 
 const V = 3;
 const MASK = V;
 const lin = linear();
 
-/** Logits depending on the whole state, optionally on t, with a hook on every predict() call. */
-function stateDenoiser(timeConditioned = false, onCall?: (s: States) => void): Denoiser {
-  const inner = functionDenoiser(V, timeConditioned, (z, t) => {
-    const out = new Float64Array(z.length * V);
-    const h = z.reduce((a, x, i) => a + (x + 1) * (i + 2), 0);
-    for (let i = 0; i < z.length; i++) for (let v = 0; v < V; v++) out[i * V + v] = Math.sin(h + 1.7 * i + 2.3 * v) + (timeConditioned ? t : 0);
-    return out;
-  });
-  return { ...inner, predict: (s, t) => (onCall?.(s), inner.predict(s, t)) };
-}
 
 /** A step context over one flat state (batch B), μ uniform at masked positions and one-hot at revealed ones. */
 function ctxOf(tokens: number[], t: number, s: number, extra: Partial<StepContext> = {}): StepContext {
@@ -101,7 +90,7 @@ test("remaskStep with σ = 0 is the ancestral step draw for draw (same tokens, s
   const schedule = polynomial(2);
   for (let seed = 0; seed < 50; seed++) {
     const init = Array.from({ length: 12 }, (_, n) => ((n * 7 + seed) % 3 === 0 ? n % V : MASK));
-    const den = stateDenoiser();
+    const den = stateDenoiser(V);
     const a = ctxOf(init, 0.7, 0.45, { batch: 3, schedule, rng: new Rng(seed) });
     const probs = Float64Array.from(den.predict({ tokens: a.tokens, batch: 3, length: 4 }, new Float64Array(3)), Math.exp);
     for (let n = 0; n < 12; n++) {
@@ -273,7 +262,7 @@ test("block layout: ⌈L/block⌉ blocks, the last one shorter, T shared out wit
   assert.throws(() => blockStep(0, 2, 5, 2), /T = 2 steps cannot cover 3 blocks of 2 positions \(L = 5\); need T ≥ 3/);
   assert.throws(() => blockPolicy(ancestralPolicy(), { block: 0 }), /block must be a positive integer, got 0/);
   assert.throws(() => blockPolicy(ancestralPolicy(), { block: 2.5 }), /got 2.5/);
-  const den = stateDenoiser();
+  const den = stateDenoiser(V);
   assert.throws(() => sample(den, blockPolicy(ancestralPolicy(), { block: 1 }), { batch: 1, length: 3, steps: 2, schedule: lin, rng: new Rng(0) }), /need T ≥ 3/);
 });
 
@@ -282,7 +271,7 @@ test("block decoding: only the current block changes; earlier blocks stay fixed,
     const L = 7;
     const T = 9; // blocks [0,3) [3,6) [6,7) with 3 steps each
     const prompt = Int32Array.from([MASK, 1, MASK, MASK, MASK, MASK, MASK]);
-    const r = sample(stateDenoiser(), blockPolicy(inner, { block: 3 }), { batch: 5, length: L, steps: T, schedule: lin, rng: new Rng(9), trace: true, prompt });
+    const r = sample(stateDenoiser(V), blockPolicy(inner, { block: 3 }), { batch: 5, length: L, steps: T, schedule: lin, rng: new Rng(9), trace: true, prompt });
     assert.ok(!r.tokens.includes(MASK));
     const z = Int32Array.from({ length: 5 * L }, (_, n) => prompt[n % L]!);
     for (const e of r.trace!.slice(0, T)) {
@@ -301,10 +290,10 @@ test("block decoding: only the current block changes; earlier blocks stay fixed,
 
 test("block = L is the inner policy itself, token for token", () => {
   const opts = { batch: 6, length: 5, steps: 7, schedule: lin, rng: new Rng(2) };
-  const a = sample(stateDenoiser(), ancestralPolicy(), { ...opts, rng: new Rng(2) });
-  const b = sample(stateDenoiser(), blockPolicy(ancestralPolicy(), { block: 5 }), { ...opts, rng: new Rng(2) });
+  const a = sample(stateDenoiser(V), ancestralPolicy(), { ...opts, rng: new Rng(2) });
+  const b = sample(stateDenoiser(V), blockPolicy(ancestralPolicy(), { block: 5 }), { ...opts, rng: new Rng(2) });
   assert.deepEqual(b.tokens, a.tokens);
-  const c = sample(stateDenoiser(), blockPolicy(ancestralPolicy(), { block: 2 }), { ...opts, rng: new Rng(2) });
+  const c = sample(stateDenoiser(V), blockPolicy(ancestralPolicy(), { block: 2 }), { ...opts, rng: new Rng(2) });
   assert.notDeepEqual(c.tokens, a.tokens);
 });
 
@@ -312,18 +301,18 @@ test("block = L is the inner policy itself, token for token", () => {
 
 test("σ = 0 reproduces the ancestral sampler exactly (same seed, same tokens and traces)", () => {
   const opts = (schedule: Schedule): SampleOptions => ({ batch: 16, length: 5, steps: 12, schedule, rng: new Rng(5), trace: true });
-  const base = sample(stateDenoiser(), ancestralPolicy(), opts(lin));
+  const base = sample(stateDenoiser(V), ancestralPolicy(), opts(lin));
   for (const p of [remdmCapPolicy({ etaCap: 0 }), remdmRescalePolicy({ etaRescale: 0 }), remdmCapConfPolicy({ etaCap: 0 })]) {
-    const r = sample(stateDenoiser(), p, opts(lin));
+    const r = sample(stateDenoiser(V), p, opts(lin));
     assert.deepEqual(r.tokens, base.tokens, p.name);
     assert.deepEqual(r.trace, base.trace, p.name);
   }
   const shape = { tOn: 0.55, tOff: 0.05, alphaOn: 0.9 };
-  const viaLoop = sample(stateDenoiser(), remdmLoopPolicy({ ...shape, eta: 0 }), opts(lin));
-  const viaSchedule = sample(stateDenoiser(), ancestralPolicy(), opts(loopSchedule(lin, shape)));
+  const viaLoop = sample(stateDenoiser(V), remdmLoopPolicy({ ...shape, eta: 0 }), opts(lin));
+  const viaSchedule = sample(stateDenoiser(V), ancestralPolicy(), opts(loopSchedule(lin, shape)));
   assert.deepEqual(viaLoop.tokens, viaSchedule.tokens);
   assert.deepEqual(viaLoop.trace, viaSchedule.trace);
-  assert.notDeepEqual(sample(stateDenoiser(), remdmCapPolicy({ etaCap: 0.5 }), opts(lin)).tokens, base.tokens);
+  assert.notDeepEqual(sample(stateDenoiser(V), remdmCapPolicy({ etaCap: 0.5 }), opts(lin)).tokens, base.tokens);
 });
 
 // ---------- network calls, T > L, prompts ----------
@@ -335,14 +324,14 @@ test("remasking adds no network calls: nfe as ancestral at equal T, and without 
     const starts: boolean[] = [];
     const spy: SamplerPolicy = { name, begin: (c) => policy.begin?.(c), step: (c) => (starts.push(c.tokens.includes(MASK)), policy.step(c)) };
     let calls = 0;
-    const den = stateDenoiser(true, () => calls++);
+    const den = stateDenoiser(V, true, () => calls++);
     const r = sample(den, spy, { batch: 4, length: 3, steps: T, schedule: lin, rng: new Rng(1) });
-    const anc = sample(stateDenoiser(true), ancestralPolicy(), { batch: 4, length: 3, steps: T, schedule: lin, rng: new Rng(1) });
+    const anc = sample(stateDenoiser(V, true), ancestralPolicy(), { batch: 4, length: 3, steps: T, schedule: lin, rng: new Rng(1) });
     assert.equal(r.stats.nfe, anc.stats.nfe, name);
     assert.equal(r.stats.nfe, T, name);
     assert.equal(calls, r.stats.nfeNonCached, name);
     assert.equal(calls, starts.filter(Boolean).length, `${name}: one call per step starting with a MASK, none more`);
-    const cached = sample(stateDenoiser(false), samplerFromName(name, { block: 2 }), { batch: 4, length: 3, steps: T, schedule: lin, rng: new Rng(1) });
+    const cached = sample(stateDenoiser(V, false), samplerFromName(name, { block: 2 }), { batch: 4, length: 3, steps: T, schedule: lin, rng: new Rng(1) });
     assert.ok(cached.stats.nfeNonCached <= calls, `${name}: caching only removes calls`);
   }
 });
@@ -350,7 +339,7 @@ test("remasking adds no network calls: nfe as ancestral at equal T, and without 
 test("T > L runs for every policy and leaves no MASK (T = 4L and T = 40 on L = 3)", () => {
   for (const name of samplerNames) {
     for (const T of [12, 40]) {
-      const r = sample(stateDenoiser(), samplerFromName(name, { block: 2 }), { batch: 8, length: 3, steps: T, schedule: lin, rng: new Rng(T) });
+      const r = sample(stateDenoiser(V), samplerFromName(name, { block: 2 }), { batch: 8, length: 3, steps: T, schedule: lin, rng: new Rng(T) });
       assert.ok(!r.tokens.includes(MASK), `${name} T=${T}`);
       assert.equal(r.stats.nfe, T, `${name} T=${T}: no final fill needed`);
     }
@@ -360,7 +349,7 @@ test("T > L runs for every policy and leaves no MASK (T = 4L and T = 40 on L = 3
 test("ReMDM policies never remask prompt positions", () => {
   const prompt = Int32Array.from([MASK, 2, MASK, 0, MASK]);
   for (const name of samplerNames.filter((n) => n.startsWith("remdm") || n === "fb" || n === "dfm")) {
-    const r = sample(stateDenoiser(), samplerFromName(name, { etaCap: 0.5, etaRescale: 0.5, eta: 0.1 }), { batch: 6, length: 5, steps: 30, schedule: lin, rng: new Rng(4), prompt, trace: true });
+    const r = sample(stateDenoiser(V), samplerFromName(name, { etaCap: 0.5, etaRescale: 0.5, eta: 0.1 }), { batch: 6, length: 5, steps: 30, schedule: lin, rng: new Rng(4), prompt, trace: true });
     for (let n = 0; n < 30; n++) if (prompt[n % 5] !== MASK) assert.equal(r.tokens[n], prompt[n % 5], name);
   }
 });

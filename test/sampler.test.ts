@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../src/engine/rng.js";
-import type { Denoiser, States } from "../src/diffusion/denoiser.js";
+import type { Denoiser } from "../src/diffusion/denoiser.js";
 import type { Schedule } from "../src/diffusion/schedule.js";
 import {
   ancestralPolicy,
@@ -26,7 +26,7 @@ import {
   type SamplerPolicy,
   type StepContext,
 } from "../src/diffusion/samplers/index.js";
-import { functionDenoiser } from "./helpers/table-denoiser.js";
+import { functionDenoiser, stateDenoiser } from "./helpers/table-denoiser.js";
 
 /** α(t) = 1 − t. */
 const linear: Schedule = { name: "linear", alpha: (t) => 1 - t, maskProb: (t) => t, alphaPrime: () => -1, weight: (t) => 1 / t };
@@ -41,16 +41,6 @@ function fixedDenoiser(rows: number[][], timeConditioned = false): Denoiser {
   return functionDenoiser(V, timeConditioned, (z) => Float64Array.from(Array.from(z).flatMap((_, i) => rows[i % rows.length]!.map(Math.log))));
 }
 
-/** Logits that depend on the whole state (so cached μ must be for the right state). */
-function stateDenoiser(timeConditioned: boolean, onCall?: (s: States) => void): Denoiser {
-  const inner = functionDenoiser(V, timeConditioned, (z, t) => {
-    const out = new Float64Array(z.length * V);
-    const h = z.reduce((a, x, i) => a + (x + 1) * (i + 2), 0);
-    for (let i = 0; i < z.length; i++) for (let v = 0; v < V; v++) out[i * V + v] = Math.sin(h + 1.7 * i + 2.3 * v) + (timeConditioned ? t : 0);
-    return out;
-  });
-  return { ...inner, predict: (s, t) => (onCall?.(s), inner.predict(s, t)) };
-}
 
 function opts(extra: Partial<SampleOptions> = {}): SampleOptions {
   return { batch: 1, length: 4, steps: 4, schedule: linear, rng: new Rng(1), ...extra };
@@ -237,7 +227,7 @@ test("final fill: no MASK is left, argmax fills agree with μ, nfe counts the ex
 });
 
 test("prompt tokens never change (shared [L] and per-row [B·L] prompts, both policies)", () => {
-  const den = stateDenoiser(false);
+  const den = stateDenoiser(V, false);
   const shared = Int32Array.from([MASK, 2, MASK, 0, MASK]);
   const perRow = Int32Array.from({ length: 3 * 5 }, (_, n) => (n % 3 === 0 ? n % V : MASK));
   for (const policy of [ancestralPolicy(), confidencePolicy(), confidencePolicy({ candidate: "sample", reveal: "alpha" })]) {
@@ -279,7 +269,7 @@ test("trace records exactly the positions each step changed, with their new valu
       snapshots.push(ctx.tokens.slice());
     },
   };
-  const r = sample(stateDenoiser(false), spy, opts({ batch: 4, length: 5, steps: 7, trace: true, schedule: half }));
+  const r = sample(stateDenoiser(V, false), spy, opts({ batch: 4, length: 5, steps: 7, trace: true, schedule: half }));
   assert.equal(r.trace!.length, 8); // 7 steps + final fill
   for (let k = 0; k < 7; k++) {
     const [a, b] = [snapshots[2 * k]!, snapshots[2 * k + 1]!];
@@ -297,7 +287,7 @@ test("trace records exactly the positions each step changed, with their new valu
 test("same seed gives the same samples, another seed other samples", () => {
   for (const name of ["ancestral", "confidence-prob"]) {
     const policy = samplerFromName(name, { candidate: "sample", temperature: 0.5 });
-    const run = (seed: number) => sample(stateDenoiser(false), policy, opts({ batch: 16, length: 6, steps: 6, rng: new Rng(seed) })).tokens;
+    const run = (seed: number) => sample(stateDenoiser(V, false), policy, opts({ batch: 16, length: 6, steps: 6, rng: new Rng(seed) })).tokens;
     assert.deepEqual(run(11), run(11));
     assert.notDeepEqual(run(11), run(12));
   }
@@ -316,7 +306,7 @@ function statesFromTrace(r: { trace?: { positions: Int32Array; values: Int32Arra
 
 test("caching: a time-agnostic denoiser is called once per distinct masked state, never twice on one", () => {
   const seen: string[] = [];
-  const den = stateDenoiser(false, (s) => seen.push(Array.from(s.tokens).join(",")));
+  const den = stateDenoiser(V, false, (s) => seen.push(Array.from(s.tokens).join(",")));
   const r = sample(den, ancestralPolicy(), opts({ length: 3, steps: 40, trace: true, rng: new Rng(4) }));
   const starts = statesFromTrace(r, 3, 40).filter((z) => z.includes(MASK)).map((z) => Array.from(z).join(","));
   assert.deepEqual(seen, [...new Set(starts)]);
@@ -329,7 +319,7 @@ test("caching: a time-agnostic denoiser is called once per distinct masked state
 
 test("caching: a time-conditioned denoiser is called at every step that starts with a MASK", () => {
   const times: number[] = [];
-  const den = stateDenoiser(true);
+  const den = stateDenoiser(V, true);
   const timed: Denoiser = { ...den, predict: (s, t) => (times.push(t[0]!), den.predict(s, t)) };
   const r = sample(timed, ancestralPolicy(), opts({ length: 3, steps: 40, trace: true, rng: new Rng(4) }));
   const masked = statesFromTrace(r, 3, 40).map((z, k) => (z.includes(MASK) ? k : -1)).filter((k) => k >= 0);
@@ -347,7 +337,7 @@ test("caching is exact: identical samples and traces with and without it, per-ro
   for (const [name, extra] of cases) {
     const run = (cache: boolean) => {
       const rows: number[] = [];
-      const den = stateDenoiser(false, (s) => rows.push(s.batch));
+      const den = stateDenoiser(V, false, (s) => rows.push(s.batch));
       const policy = samplerFromName(name, { candidate: "sample", minRevealPerStep: 0 });
       const r = sample(den, policy, opts({ batch: 8, length: 4, steps: 24, cache, trace: true, rng: new Rng(21), ...extra }));
       return { r, rows };
@@ -376,7 +366,7 @@ test("a remasking policy (ReMDM-shaped) fits the loop: remasks are traced and in
     },
   };
   const seen: string[] = [];
-  const den = stateDenoiser(false, (s) => seen.push(Array.from(s.tokens).join(",")));
+  const den = stateDenoiser(V, false, (s) => seen.push(Array.from(s.tokens).join(",")));
   const r = sample(den, remask, opts({ batch: 2, length: 3, steps: 4, trace: true }));
   assert.deepEqual(Array.from(r.trace![1]!.positions), [0, 3]);
   assert.deepEqual(Array.from(r.trace![1]!.values), [MASK, MASK]);

@@ -67,3 +67,14 @@ export function functionDenoiser(V: number, timeConditioned: boolean, f: (z: Int
     },
   };
 }
+
+/** Logits over V classes that depend on the whole state (and on t if time-conditioned), with a hook on every predict() call. */
+export function stateDenoiser(V: number, timeConditioned = false, onCall?: (s: States) => void): Denoiser {
+  const inner = functionDenoiser(V, timeConditioned, (z, t) => {
+    const out = new Float64Array(z.length * V);
+    const h = z.reduce((a, x, i) => a + (x + 1) * (i + 2), 0);
+    for (let i = 0; i < z.length; i++) for (let v = 0; v < V; v++) out[i * V + v] = Math.sin(h + 1.7 * i + 2.3 * v) + (timeConditioned ? t : 0);
+    return out;
+  });
+  return { ...inner, predict: (s, t) => (onCall?.(s), inner.predict(s, t)) };
+}
