@@ -2,14 +2,15 @@
 import { existsSync, statSync } from "node:fs";
 import { datasetFromName } from "../data/index.js";
 import type { TokenDataset } from "../data/dataset.js";
-import type { DiT } from "../models/dit.js";
+import type { Method, MethodModel } from "../methods/method.js";
+import { methodNamed } from "../methods/registry.js";
 import { loadCheckpoint, readCheckpointMeta, type CheckpointMeta } from "../train/checkpoint.js";
-import { buildModel } from "../train/trainer.js";
 import { UserError } from "./user-error.js";
 
 /** A model ready for sampling or evaluation. */
 export interface LoadedModel {
-  model: DiT;
+  model: MethodModel;
+  method: Method;
   meta: CheckpointMeta;
   data: TokenDataset;
 }
@@ -25,13 +26,14 @@ export async function loadModel(path: string): Promise<LoadedModel> {
   } catch (e) {
     throw new UserError(`checkpoint ${path} was trained on '${meta.config.data.name}', which cannot be loaded: ${(e as Error).message}`);
   }
-  const model = buildModel(meta.config, data.vocabSize);
-  const shapes = Object.fromEntries(model.namedParameters().map(([n, p]) => [n, p.shape]));
+  const method = methodNamed(meta.config.method.name);
+  const model = method.build(meta.config, data.vocabSize);
+  const shapes = Object.fromEntries(model.network.namedParameters().map(([n, p]) => [n, p.shape]));
   const { tensors } = await loadCheckpoint(path, shapes);
-  model.loadStateDict(tensors.ema);
+  model.network.loadStateDict(tensors.ema);
   for (const group of Object.values(tensors)) for (const t of Object.values(group as Record<string, { dispose(): void }>)) t.dispose();
-  model.eval();
-  return { model, meta, data };
+  model.network.eval();
+  return { model, method, meta, data };
 }
 
 /** The dataset options recorded in a config. */

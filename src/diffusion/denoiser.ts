@@ -1,18 +1,40 @@
 /** The one interface samplers and evaluators need from a network (or from an exact table model). */
+import { logProbsFloat64, type Parameterization } from "./parameterization.js";
+import type { StateLayout } from "./state-layout.js";
 
-/** A batch of noisy states: tokens in 0..V (V = MASK), row-major [batch, length]. */
+/** A batch of noisy states, row-major [batch, length]: `length` state positions per sequence (tokens × ℓ). */
 export interface States {
   tokens: Int32Array;
   batch: number;
   length: number;
 }
 
-/** Predicts clean-token logits for masked states. */
+/** What a prediction is conditioned on besides the state. */
+export interface PredictExtras {
+  /** A latent vector per sequence, row-major [batch, latentDim] (VMD). */
+  latent?: Float64Array;
+}
+
+/** Predicts clean-token logits for noisy states. */
 export interface Denoiser {
-  /** Number of real classes V; the mask id is V. */
-  readonly vocabSize: number;
+  /** How state positions map to tokens and classes (mask id, positions per token). */
+  readonly layout: StateLayout;
+  /** Turns logits + state into probabilities over the real classes (carry-over lives here). */
+  readonly parameterization: Parameterization;
   /** Whether the output depends on t; when false, idle sampling steps reuse the last prediction exactly. */
   readonly timeConditioned: boolean;
-  /** Logits over the V real classes, float64 [batch, length, V]; t holds one time per sequence. */
-  predict(states: States, t: Float64Array): Float64Array;
+  /**
+   * Logits over the C real classes, float64 [batch, tokens, C] (tokens = length / ℓ). `t` holds one time
+   * per sequence [batch] or one per token [batch·tokens] (block diffusion).
+   */
+  predict(states: States, t: Float64Array, extras?: PredictExtras): Float64Array;
+}
+
+/** Float64 log-probabilities [batch·tokens·C] of the denoiser's prediction for `states`, through its Parameterization. */
+export function predictLogProbs(d: Denoiser, states: States, t: Float64Array, extras?: PredictExtras): Float64Array {
+  const C = d.layout.classes;
+  const logits = d.predict(states, t, extras);
+  const tokens = (states.batch * states.length) / d.layout.positionsPerToken;
+  if (logits.length !== tokens * C) throw new Error(`denoiser returned ${logits.length} logits, expected ${tokens}·${C} = ${tokens * C}`);
+  return logProbsFloat64(d.parameterization, logits, states.tokens, states.batch, states.length, C);
 }

@@ -1,13 +1,12 @@
-/** Likelihood evaluation of a denoiser on a token stream: continuous or T-step NELBO with standard errors. */
+/** Likelihood evaluation of a denoiser on a token stream under one of its method's bounds, with standard errors. */
 import { Rng } from "../engine/rng.js";
+import type { BoundSpec } from "../diffusion/bounds.js";
 import type { Denoiser } from "../diffusion/denoiser.js";
-import { continuousNelbo } from "../diffusion/losses/continuous.js";
-import { discreteNelbo } from "../diffusion/losses/discrete.js";
 import type { Schedule } from "../diffusion/schedule.js";
 import { sequentialBatches } from "../data/eval-chunks.js";
 import { summarizeNelbo, type NelboSummary } from "./metrics.js";
 
-/** Options of evaluateNelbo. */
+/** Options of evaluateBound. */
 export interface EvaluateOptions {
   seqLen: number;
   schedule: Schedule;
@@ -16,28 +15,23 @@ export interface EvaluateOptions {
   maxSequences?: number;
   /** Sequences per network call (default 16). */
   batch?: number;
-  /** T for the T-step discrete bound; omitted = continuous time. */
-  steps?: number;
-  /** Lower end of the time integral for the continuous bound (MDLM's protocol: 1e-3). */
-  tMin?: number;
+  /** T of T-step bounds. */
+  steps: number;
+  /** Lower end of the time integral of continuous forms (MDLM's protocol: 1e-3). */
+  tMin: number;
 }
 
-/** A NELBO summary plus which estimator produced it. */
-export type NelboReport = NelboSummary & { estimator: string };
+/** A summary plus what produced it: the bound's name, its label and whether it is a certified upper bound. */
+export type NelboReport = NelboSummary & { name: string; estimator: string; certified: boolean };
 
-/** Estimates the NELBO of consecutive length-L chunks of stream (one Monte-Carlo sample per chunk). */
-export function evaluateNelbo(denoiser: Denoiser, stream: Uint8Array, opts: EvaluateOptions): NelboReport {
+/** Estimates `bound` on consecutive length-L chunks of stream (one Monte-Carlo sample per chunk). */
+export function evaluateBound(denoiser: Denoiser, bound: BoundSpec, stream: Uint8Array, opts: EvaluateOptions): NelboReport {
   const rng = new Rng(opts.seed);
-  const tMin = opts.tMin ?? 1e-3;
   const values: number[] = [];
+  const options = { schedule: opts.schedule, tMin: opts.tMin, steps: opts.steps };
   for (const b of sequentialBatches(stream, { seqLen: opts.seqLen, batchSize: opts.batch ?? 16, maxChunks: opts.maxSequences })) {
-    const x = { tokens: b.data, batch: b.batchSize, length: b.seqLen };
-    const v = opts.steps
-      ? discreteNelbo(denoiser, x, opts.schedule, opts.steps, rng)
-      : continuousNelbo(denoiser, x, opts.schedule, rng, { tMin });
-    values.push(...v);
+    values.push(...bound.estimate(denoiser, { tokens: b.data, batch: b.batchSize, length: b.seqLen }, rng, options));
   }
-  if (values.length === 0) throw new Error(`evaluateNelbo: the stream (${stream.length} tokens) holds no chunk of length ${opts.seqLen}`);
-  const estimator = opts.steps ? `discrete T=${opts.steps}` : `continuous t∈[${tMin}, 1]`;
-  return { ...summarizeNelbo(values, opts.seqLen), estimator };
+  if (values.length === 0) throw new Error(`evaluateBound: the stream (${stream.length} tokens) holds no chunk of length ${opts.seqLen}`);
+  return { ...summarizeNelbo(values, opts.seqLen), name: bound.name, estimator: bound.label(options), certified: bound.certified };
 }

@@ -1,9 +1,9 @@
 /** Exact NELBOs by enumeration of every mask pattern, for tiny problems (L ≤ 3, V ≤ 3) and any Denoiser. */
-import type { Denoiser, States } from "../diffusion/denoiser.js";
+import { predictLogProbs, type Denoiser, type States } from "../diffusion/denoiser.js";
 import { discreteCoefficient } from "../diffusion/losses/discrete.js";
 import { reconstructionTerm } from "../diffusion/losses/continuous.js";
+import { popcount } from "../diffusion/losses/token-terms.js";
 import type { Schedule } from "../diffusion/schedule.js";
-import { subsLogProbs } from "../diffusion/subs.js";
 
 /** A joint distribution over V^L sequences: probs[index(x)], index = Σ x_i V^(L−1−i). */
 export interface JointDistribution {
@@ -49,7 +49,8 @@ export function gaussLegendre(n: number): { nodes: Float64Array; weights: Float6
 /** ce[k·2^L + M] = Σ_{i ∈ M} −log μ(z_M, t_k)^i[x_i], z_M = x with the positions in bit set M masked. */
 function patternCrossEntropies(denoiser: Denoiser, x: Int32Array, times: Float64Array): Float64Array {
   const L = x.length;
-  const V = denoiser.vocabSize;
+  if (denoiser.layout.positionsPerToken !== 1) throw new Error("exact enumeration over positions needs one position per token");
+  const V = denoiser.layout.maskId;
   const P = 1 << L;
   if (P > MAX_PATTERNS) throw new Error(`exact enumeration needs a short sequence, got L = ${L}`);
   const states: States = { tokens: new Int32Array(times.length * P * L), batch: times.length * P, length: L };
@@ -61,7 +62,7 @@ function patternCrossEntropies(denoiser: Denoiser, x: Int32Array, times: Float64
       for (let i = 0; i < L; i++) states.tokens[b * L + i] = M & (1 << i) ? V : x[i]!;
     }
   }
-  const logMu = subsLogProbs(denoiser.predict(states, t), states, V);
+  const logMu = predictLogProbs(denoiser, states, t);
   const ce = new Float64Array(states.batch);
   for (let b = 0; b < states.batch; b++) {
     for (let i = 0; i < L; i++) if ((b % P) & (1 << i)) ce[b] -= logMu[(b * L + i) * V + x[i]!]!;
@@ -69,12 +70,6 @@ function patternCrossEntropies(denoiser: Denoiser, x: Int32Array, times: Float64
   return ce;
 }
 
-/** Number of set bits. */
-function popcount(M: number): number {
-  let c = 0;
-  for (; M; M &= M - 1) c++;
-  return c;
-}
 
 /**
  * ∫_{tMin}^1 w(t)·E_{z~q(·|x,t)}[Σ_{masked i} −log μ(z, t)^i[x_i]] dt + reconstructionTerm. Using
@@ -110,7 +105,7 @@ export function exactContinuousNelbo(denoiser: Denoiser, x: Int32Array, schedule
     }
     total += quadWeights[k]! * -schedule.alphaPrime(t) * s;
   });
-  return total + reconstructionTerm(schedule, L, denoiser.vocabSize);
+  return total + reconstructionTerm(schedule, L, denoiser.layout);
 }
 
 /**
@@ -153,7 +148,7 @@ export function exactDiscreteNelbo(denoiser: Denoiser, x: Int32Array, schedule: 
     }
     total += discreteCoefficient(schedule, k / T, t) * s;
   });
-  return total + reconstructionTerm(schedule, L, denoiser.vocabSize);
+  return total + reconstructionTerm(schedule, L, denoiser.layout);
 }
 
 /** E_{x~d}[f(x)] = Σ_x p(x)·f(x), skipping sequences of probability 0. */

@@ -1,6 +1,6 @@
 /** Likelihood metrics (§1.9) from per-sequence NELBO values: nats/token, bits, perplexity, with standard errors. */
 
-/** A NELBO summary; every value is an upper bound on the true negative log-likelihood. */
+/** A summary of per-sequence NELBO-type values (an upper bound on −log p only where its producer says so). */
 export interface NelboSummary {
   /** Σ NELBO / Σ tokens. */
   nats_per_token: number;
@@ -49,11 +49,14 @@ export function summarizeNelbo(nelbo: ArrayLike<number>, tokens: number | ArrayL
   };
 }
 
-/** "≤ 1.234 ± 0.005 bpc" (or nats, or ppl with the delta-method error ppl·stderr). */
-export function formatBound(s: NelboSummary, unit: "bpc" | "nats" | "ppl" = "bpc", digits = 3): string {
+/**
+ * "≤ 1.234 ± 0.005 bpc" for a certified upper bound, "1.234 ± 0.005 bpc" for anything else (or nats, or ppl
+ * with the delta-method error ppl·stderr).
+ */
+export function formatBound(s: NelboSummary, unit: "bpc" | "nats" | "ppl" = "bpc", digits = 3, certified = true): string {
   const [value, err, label] =
     unit === "bpc" ? [s.bpc, s.bpc_stderr, "bpc"]
     : unit === "nats" ? [s.nats_per_token, s.nats_per_token_stderr, "nats/token"]
     : [s.ppl, s.ppl * s.nats_per_token_stderr, "ppl"];
-  return `≤ ${value.toFixed(digits)} ± ${err.toFixed(digits)} ${label}`;
+  return `${certified ? "≤ " : ""}${value.toFixed(digits)} ± ${err.toFixed(digits)} ${label}`;
 }

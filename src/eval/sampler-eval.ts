@@ -70,7 +70,7 @@ function checkSpecs(specs: readonly string[]): void {
 /** Runs every (sampler, T) and returns the rows (reference row first unless disabled). */
 export function evaluateSamplers(denoiser: Denoiser, oracle: OracleReference, o: SamplerEvalOptions): SamplerEvalRow[] {
   const L = oracle.length;
-  if (denoiser.vocabSize !== oracle.hmm.K) throw new Error(`evaluateSamplers: denoiser has ${denoiser.vocabSize} classes but the HMM emits ${oracle.hmm.K}`);
+  if (denoiser.layout.classes !== oracle.hmm.K) throw new Error(`evaluateSamplers: denoiser has ${denoiser.layout.classes} classes but the HMM emits ${oracle.hmm.K}`);
   if (!Number.isSafeInteger(o.n) || o.n < 1) throw new Error(`evaluateSamplers: n must be a positive integer, got ${o.n}`);
   if (o.steps.length === 0 || !o.steps.every((T) => Number.isSafeInteger(T) && T >= 1)) {
     throw new Error(`evaluateSamplers: steps must be positive integers, got [${o.steps.join(", ")}]`);

@@ -1,4 +1,4 @@
-/** The DiT denoiser, assembled from the four seams: (tokens, time) -> logits over the real classes. */
+/** The DiT denoiser, assembled from the four seams: (state, time, latent) -> logits over the real classes. */
 import { keep, tidy, type Tensor } from "../engine/index.js";
 import { DiTBlock, Module, rotaryTables } from "../nn/index.js";
 import { bidirectional } from "./attention-masks.js";
@@ -7,10 +7,12 @@ import type { AttentionMask, Conditioning, InputEncoder, OutputHead } from "./se
 import { TimeConditioning } from "./time-conditioning.js";
 import { TokenEncoder } from "./token-encoder.js";
 
-/** Size and behaviour of a DiT. `vocab` counts the mask token; the head emits vocab − 1 logits. */
+/** Size and behaviour of a DiT. The input table (classes + mask) and the output classes are separate sizes. */
 export interface DiTConfig {
-  vocab: number;
-  seq: number;
+  /** Output classes C per token (never a mask logit). */
+  classes: number;
+  /** Rows of the default input table: the values a state position takes, mask included (default classes + 1). */
+  inputs?: number;
   d: number;
   layers: number;
   heads: number;
@@ -18,6 +20,8 @@ export interface DiTConfig {
   dropout?: number;
   /** When false the network ignores time (t = 0 is fed), which makes idle sampling steps cacheable. */
   timeConditioning?: boolean;
+  /** Dimensions of a per-sequence latent projected into the conditioning (default 0: none). */
+  latentDim?: number;
 }
 
 /** Replacements for the plain seams (the defaults reproduce MDLM's DiT). */
@@ -39,12 +43,13 @@ export class DiT extends Module {
 
   constructor(readonly config: DiTConfig, seams: DiTSeams = {}) {
     super();
-    const { vocab, d, layers, heads, cond } = config;
-    this.encoder = this.module("emb", seams.encoder ?? new TokenEncoder(vocab, d));
-    this.conditioning = this.module("", seams.conditioning ?? new TimeConditioning(cond, config.timeConditioning !== false));
+    const { classes, d, layers, heads, cond } = config;
+    this.encoder = this.module("emb", seams.encoder ?? new TokenEncoder(config.inputs ?? classes + 1, d));
+    this.conditioning = this.module("", seams.conditioning ?? new TimeConditioning(cond, config.timeConditioning !== false, config.latentDim ?? 0));
     this.blocks = Array.from({ length: layers }, (_, i) => this.module(`blocks.${i}`, new DiTBlock(d, heads, cond, config.dropout ?? 0)));
-    this.head = this.module("", seams.head ?? new ModulatedHead(d, cond, vocab - 1));
+    this.head = this.module("", seams.head ?? new ModulatedHead(d, cond, classes));
     this.attentionMask = seams.attentionMask ?? bidirectional;
+    this.namedParameters(); // refuses two parameters with one name
   }
 
   /** Whether the output depends on the time input. */
@@ -62,12 +67,15 @@ export class DiT extends Module {
     return this.cache;
   }
 
-  /** z: int64 [B, S] tokens (mask = vocab − 1); t: float [B] diffusion times -> logits [B, S, vocab − 1]. */
-  forward(z: Tensor, t: Tensor): Tensor {
-    const tables = this.tables(z.shape[1]!, z.device);
+  /**
+   * z: int64 [B, S] noisy state; t: float [B] (or [B, n] per token) diffusion times; latent: [B, latentDim]
+   * -> logits [B, n, classes], n the encoder's output length (rotary tables and attention mask are sized from it).
+   */
+  forward(z: Tensor, t: Tensor, latent?: Tensor): Tensor {
     return tidy(() => {
-      const c = this.conditioning.forward(t);
+      const c = this.conditioning.forward(t, latent);
       let x = this.encoder.forward(z);
+      const tables = this.tables(x.shape[1]!, z.device);
       for (const b of this.blocks) x = b.forward(x, c, tables, tables.mask);
       return this.head.forward(x, c);
     });

@@ -1,21 +1,33 @@
-/** Adapts a DiT to the Denoiser interface that samplers and evaluators use. */
-import { noGrad, tensor, tidy } from "../engine/index.js";
-import type { Denoiser, States } from "../diffusion/denoiser.js";
-import type { DiT } from "./dit.js";
+/** Adapts a network (z, t, latent) -> logits to the Denoiser interface that samplers and evaluators use. */
+import { noGrad, tensor, tidy, type Tensor } from "../engine/index.js";
+import type { Denoiser, PredictExtras, States } from "../diffusion/denoiser.js";
+import type { Parameterization } from "../diffusion/parameterization.js";
+import type { StateLayout } from "../diffusion/state-layout.js";
+import type { Module } from "../nn/index.js";
+
+/** A network the adapter can drive: a Module with the DiT's forward signature. */
+export interface DenoisingNetwork extends Module {
+  readonly timeConditioned: boolean;
+  forward(z: Tensor, t: Tensor, latent?: Tensor): Tensor;
+}
 
 /** A Denoiser that runs the network in evaluation mode without autograd and returns float64 logits. */
-export function netDenoiser(model: DiT): Denoiser {
+export function netDenoiser(model: DenoisingNetwork, layout: StateLayout, parameterization: Parameterization): Denoiser {
   return {
-    vocabSize: model.config.vocab - 1,
+    layout,
+    parameterization,
     timeConditioned: model.timeConditioned,
-    predict(states: States, t: Float64Array): Float64Array {
+    predict(states: States, t: Float64Array, extras?: PredictExtras): Float64Array {
       const wasTraining = model.training;
       model.eval();
       try {
         return noGrad(() =>
           tidy(() => {
-            const z = tensor(states.tokens, [states.batch, states.length], { dtype: "int64" });
-            return model.forward(z, tensor(t, [states.batch], { dtype: "float32" })).toFloat64Array();
+            const B = states.batch;
+            const z = tensor(states.tokens, [B, states.length], { dtype: "int64" });
+            const times = tensor(t, t.length === B ? [B] : [B, t.length / B], { dtype: "float32" });
+            const latent = extras?.latent && tensor(extras.latent, [B, extras.latent.length / B], { dtype: "float32" });
+            return model.forward(z, times, latent).toFloat64Array();
           }),
         );
       } finally {

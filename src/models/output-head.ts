@@ -1,6 +1,6 @@
 /** The plain output head: adaLN-modulated final LayerNorm and a linear map to V logits. */
 import type { Tensor } from "../engine/index.js";
-import { LayerNorm, Linear, Module } from "../nn/index.js";
+import { LayerNorm, Linear, Module, perPosition } from "../nn/index.js";
 import type { OutputHead } from "./seams.js";
 
 /** out(LN(h)·(1 + scale) + shift), (shift, scale) = ada(c). Parameters: ada.*, out.*. Never a mask logit. */
@@ -16,9 +16,9 @@ export class ModulatedHead extends Module implements OutputHead {
     this.out = this.module("out", new Linear(dim, classes));
   }
 
-  /** h [B, S, D], c [B, C] -> logits [B, S, classes]. */
+  /** h [B, S, D], c [B, C] or [B, S, C] -> logits [B, S, classes]. */
   forward(h: Tensor, c: Tensor): Tensor {
-    const [sh, sc] = this.ada.forward(c).unsqueeze(1).chunk(2, -1) as [Tensor, Tensor];
+    const [sh, sc] = perPosition(this.ada.forward(c)).chunk(2, -1) as [Tensor, Tensor];
     return this.out.forward(this.norm.forward(h).mul(sc.add(1)).add(sh));
   }
 }

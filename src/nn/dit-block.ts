@@ -5,6 +5,11 @@ import { Linear } from "./linear.js";
 import { Mlp } from "./mlp.js";
 import { Module } from "./module.js";
 
+/** A per-sequence modulation [B, K] as [B, 1, K]; a per-position one [B, S, K] as it is. */
+export function perPosition(m: Tensor): Tensor {
+  return m.shape.length === 2 ? m.unsqueeze(1) : m;
+}
+
 /** x + g1·attn(LN(x)(1+sc1)+sh1); x + g2·mlp(LN(x)(1+sc2)+sh2), with (sh, sc, g) from the conditioning. */
 export class DiTBlock extends Module {
   readonly attn: SelfAttention;
@@ -18,12 +23,12 @@ export class DiTBlock extends Module {
     this.ada = this.module("ada", new Linear(condDim, 6 * dim, { zero: true }));
   }
 
-  /** x: [B, S, D]; c: [B, condDim] conditioning vector; mask as in SelfAttention. */
+  /** x: [B, S, D]; c: conditioning [B, condDim] (per sequence) or [B, S, condDim] (per position); mask as in SelfAttention. */
   forward(x: Tensor, c: Tensor, rope: { cos: Tensor; sin: Tensor }, mask: Tensor | null = null): Tensor {
     // Nested tidy scopes free each sub-layer's temporaries as soon as it is done (autograd keeps
     // what backward needs), which keeps the working set as small as PyTorch's.
     return tidy(() => {
-      const [sh1, sc1, g1, sh2, sc2, g2] = this.ada.forward(c).unsqueeze(1).chunk(6, -1) as Tensor[];
+      const [sh1, sc1, g1, sh2, sc2, g2] = perPosition(this.ada.forward(c)).chunk(6, -1) as Tensor[];
       const d = [this.dim];
       const y = tidy(() => x.add(g1!.mul(this.attn.forward(layerNorm(x, d).mul(sc1!.add(1)).add(sh1!), rope, mask))));
       return tidy(() => y.add(g2!.mul(this.mlp.forward(layerNorm(y, d).mul(sc2!.add(1)).add(sh2!)))));

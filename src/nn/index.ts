@@ -5,7 +5,7 @@ export { Embedding } from "./embedding.js";
 export { LayerNorm } from "./layer-norm.js";
 export { SelfAttention } from "./attention.js";
 export { Mlp } from "./mlp.js";
-export { DiTBlock } from "./dit-block.js";
+export { DiTBlock, perPosition } from "./dit-block.js";
 export { TimeEmbedding, sinusoidalEmbedding } from "./time-embedding.js";
 export { rotaryTables, applyRotary } from "./rotary.js";
 export { uniform, normal, zeroInit } from "./init.js";

@@ -22,11 +22,16 @@ export class Module {
     return m;
   }
 
-  /** Every parameter with its dotted path, in registration order. */
+  /** Every parameter with its dotted path, in registration order; throws if two parameters share a path. */
   namedParameters(prefix = ""): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     for (const [n, p] of this.params) out.push([prefix + n, p]);
     for (const [n, m] of this.children) out.push(...m.namedParameters(n === "" ? prefix : `${prefix}${n}.`));
+    const seen = new Set<string>();
+    for (const [n] of out) {
+      if (seen.has(n)) throw new Error(`module ${this.constructor.name}: two parameters are named '${n}'`);
+      seen.add(n);
+    }
     return out;
   }
 

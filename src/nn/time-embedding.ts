@@ -3,11 +3,11 @@ import { arange, cat, type Tensor } from "../engine/index.js";
 import { Linear } from "./linear.js";
 import { Module } from "./module.js";
 
-/** [cos(t·f_i), sin(t·f_i)] with f_i = 10000^(-i/half), half = freqDim/2; t: [B] -> [B, freqDim]. */
+/** [cos(t·f_i), sin(t·f_i)] with f_i = 10000^(-i/half), half = freqDim/2; t: [...] -> [..., freqDim]. */
 export function sinusoidalEmbedding(t: Tensor, freqDim: number): Tensor {
   const half = freqDim / 2;
   const freqs = arange(0, half, 1, { dtype: "float32", device: t.device }).mul(-Math.log(10000) / half).exp();
-  const args = t.to("float32").unsqueeze(1).mul(freqs.unsqueeze(0));
+  const args = t.to("float32").unsqueeze(-1).mul(freqs);
   return cat([args.cos(), args.sin()], -1);
 }
 

@@ -2,6 +2,9 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { UserError } from "../cli/user-error.js";
+import { scheduleFromName } from "../diffusion/schedule.js";
+import { md4Schema } from "../methods/md4/config.js";
+import { primeSchema } from "../methods/prime/config.js";
 
 const HMM_FIELDS = ["hmmSeed", "hmmHidden", "hmmStickiness", "hmmSize"] as const;
 const MARKOV_FIELDS = ["markovSeed", "markovSymbols", "markovSize"] as const;
@@ -44,12 +47,24 @@ export const TrainConfigSchema = z
       }),
     diffusion: z
       .object({
-        schedule: z.string().default("linear"),
+        schedule: z
+          .string()
+          .default("linear")
+          .superRefine((name, ctx) => {
+            try {
+              scheduleFromName(name);
+            } catch (e) {
+              ctx.addIssue({ code: "custom", message: (e as Error).message });
+            }
+          }),
         timeSampling: z.enum(["antithetic", "stratified"]).default("antithetic"),
         tMin: z.number().min(0).max(0.5).default(1e-3),
       })
       .strict()
       .prefault({}),
+    method: z
+      .discriminatedUnion("name", [md4Schema, primeSchema], { error: () => 'method.name must be one of "md4", "prime"' })
+      .default({ name: "md4" }),
     train: z
       .object({
         steps: z.number().int().positive(),

@@ -1,20 +1,19 @@
 /**
- * The training loop: continuous-time NELBO on random batches, AdamW with warm-up + cosine,
- * gradient clipping, EMA, periodic validation (EMA weights), atomic checkpoints and exact resume.
+ * The training loop, method-agnostic: the method's loss on random batches, AdamW with warm-up + cosine,
+ * gradient clipping, EMA, periodic validation (EMA weights, the method's first bound), atomic
+ * checkpoints and exact resume. It never names a method: it asks the registry.
  */
 import { mkdirSync } from "node:fs";
 import {
   getRngState, manualSeed, noGrad, Rng, setRngState, tensor, tidy, type Tensor,
 } from "../engine/index.js";
-import { maskedNelbo } from "../diffusion/losses/md4.js";
-import { applyMask, drawMask } from "../diffusion/process.js";
 import { scheduleFromName } from "../diffusion/schedule.js";
 import { antithetic, stratified } from "../diffusion/time-sampling.js";
 import { BatchReader, type BatchReaderState } from "../data/batch-reader.js";
 import type { TokenDataset } from "../data/dataset.js";
-import { evaluateNelbo, type NelboReport } from "../eval/evaluate.js";
-import { DiT } from "../models/dit.js";
-import { netDenoiser } from "../models/net-denoiser.js";
+import { evaluateBound, type NelboReport } from "../eval/evaluate.js";
+import type { MethodModel } from "../methods/method.js";
+import { methodNamed } from "../methods/registry.js";
 import { AdamW, clipGradNorm, Ema, warmupCosine } from "../optim/index.js";
 import { UserError } from "../cli/user-error.js";
 import type { TrainConfig } from "./config.js";
@@ -40,6 +39,8 @@ export interface StepReport {
   step: number;
   totalSteps: number;
   loss: number;
+  /** The method's named loss terms (nats per token). */
+  terms: Record<string, number>;
   lr: number;
   gradNorm: number;
   tokensPerS: number;
@@ -47,25 +48,21 @@ export interface StepReport {
 
 /** What a run ends with. */
 export interface TrainResult {
-  model: DiT;
+  model: MethodModel;
   ema: Ema;
   step: number;
   lastValid: NelboReport | null;
   checkpoint: string;
 }
 
-/** Builds the DiT a config describes for a dataset with V real classes. */
-export function buildModel(config: TrainConfig, vocabSize: number): DiT {
-  const m = config.model;
-  return new DiT({
-    vocab: vocabSize + 1, seq: config.data.seqLen, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond,
-    dropout: m.dropout, timeConditioning: m.timeConditioning,
-  });
+/** Builds, through the method registry, the model a config describes for a dataset with C real classes. */
+export function buildModel(config: TrainConfig, classes: number): MethodModel {
+  return methodNamed(config.method.name).build(config, classes);
 }
 
 function sameExceptTrain(a: TrainConfig, b: TrainConfig): string[] {
   const diffs: string[] = [];
-  for (const k of ["seed", "data", "model", "diffusion"] as const)
+  for (const k of ["seed", "data", "model", "diffusion", "method"] as const)
     if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) diffs.push(`${k}: checkpoint has ${JSON.stringify(a[k])}, config has ${JSON.stringify(b[k])}`);
   return diffs;
 }
@@ -78,7 +75,9 @@ export async function train(config: TrainConfig, data: TokenDataset, opts: Train
   if (!opts.resume && listCheckpoints(opts.outDir).length)
     throw new UserError(`${opts.outDir} already holds checkpoints: pass --resume to continue that run, or choose another --out`);
   manualSeed(config.seed);
-  const model = buildModel(config, data.vocabSize);
+  const method = methodNamed(config.method.name);
+  const built = method.build(config, data.vocabSize);
+  const model = built.network;
   const params = model.namedParameters();
   const opt = new AdamW(params.map(([, p]) => p), { lr: tc.lr, beta1: tc.beta1, beta2: tc.beta2, weightDecay: tc.weightDecay });
   const ema = new Ema(params.map(([, p]) => p), tc.ema);
@@ -104,9 +103,14 @@ export async function train(config: TrainConfig, data: TokenDataset, opts: Train
   }
 
   const log = new RunLog(opts.outDir, { resume: !!opts.resume });
-  const denoiser = netDenoiser(model);
+  const denoiser = built.denoiser();
+  const bound = method.bounds(config)[0]!;
   const validate = (): NelboReport =>
-    ema.withAveraged(() => evaluateNelbo(denoiser, data.splits.valid, { seqLen: config.data.seqLen, maxSequences: tc.evalSequences, schedule, seed: config.seed + 3 }));
+    ema.withAveraged(() =>
+      evaluateBound(denoiser, bound, data.splits.valid, {
+        seqLen: config.data.seqLen, maxSequences: tc.evalSequences, schedule, seed: config.seed + 3, tMin: 1e-3, steps: config.data.seqLen,
+      }),
+    );
   const checkpoint = () =>
     saveCheckpoint(
       opts.outDir,
@@ -123,7 +127,6 @@ export async function train(config: TrainConfig, data: TokenDataset, opts: Train
       tc.keepCheckpoints,
     );
 
-  const maskId = data.vocabSize;
   const drawTimes = config.diffusion.timeSampling === "antithetic" ? antithetic : stratified;
   let lastValid: NelboReport | null = null;
   let lastPath = "";
@@ -134,14 +137,11 @@ export async function train(config: TrainConfig, data: TokenDataset, opts: Train
     opt.lr = warmupCosine(step, { peak: tc.lr, warmup: tc.warmup, total: tc.steps, min: tc.minLr });
     const batch = reader.next();
     const t = drawTimes(tc.batch, rng, config.diffusion.tMin);
-    const loss = tidy(() => {
+    const { loss, terms } = tidy(() => {
       const x = tensor(batch.data, [tc.batch, config.data.seqLen], { dtype: "int64" });
-      const maskProb = tensor(Array.from(t, (ti) => 1 - schedule.alpha(ti)), [tc.batch]);
-      const weight = tensor(Array.from(t, (ti) => schedule.weight(ti)), [tc.batch]);
-      const masked = drawMask([tc.batch, config.data.seqLen], maskProb);
-      const l = maskedNelbo(model.forward(applyMask(x, masked, maskId), tensor(t, [tc.batch])), x, masked, weight);
-      l.backward();
-      return l.item();
+      const out = built.loss({ x, t, schedule });
+      out.loss.backward();
+      return { loss: out.loss.item(), terms: out.terms };
     });
     if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${step + 1}: loss is ${loss}`);
     const gradNorm = tc.gradClip ? clipGradNorm(opt.params, tc.gradClip) : NaN;
@@ -149,9 +149,12 @@ export async function train(config: TrainConfig, data: TokenDataset, opts: Train
     opt.zeroGrad();
     ema.update();
     step++;
-    const report = { step, totalSteps: tc.steps, loss, lr: opt.lr, gradNorm, tokensPerS: (tc.batch * config.data.seqLen) / ((performance.now() - t0) / 1000) };
+    const report = { step, totalSteps: tc.steps, loss, terms, lr: opt.lr, gradNorm, tokensPerS: (tc.batch * config.data.seqLen) / ((performance.now() - t0) / 1000) };
     opts.onStep?.(report);
-    if (step % tc.logEvery === 0) log.write({ ...report, bpc: loss / Math.LN2 });
+    if (step % tc.logEvery === 0) {
+      const { terms: named, ...rest } = report;
+      log.write({ ...rest, ...named, bpc: loss / Math.LN2 });
+    }
     if (step % tc.evalEvery === 0 || step === tc.steps) {
       lastValid = validate();
       log.write({ step, valid: lastValid });
@@ -161,5 +164,5 @@ export async function train(config: TrainConfig, data: TokenDataset, opts: Train
   }
   if (!lastPath) lastPath = listCheckpoints(opts.outDir).at(-1) ?? (await checkpoint());
   log.close();
-  return { model, ema, step, lastValid, checkpoint: lastPath };
+  return { model: built, ema, step, lastValid, checkpoint: lastPath };
 }

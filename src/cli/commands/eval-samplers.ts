@@ -5,7 +5,6 @@ import { Command } from "commander";
 import { writeFilesAtomically } from "../../data/atomic-write.js";
 import { hmmOracleOf } from "../../data/hmm-dataset.js";
 import { scheduleFromName } from "../../diffusion/schedule.js";
-import { netDenoiser } from "../../models/net-denoiser.js";
 import { evaluateSamplers, type SamplerEvalRow } from "../../eval/sampler-eval.js";
 import { oracleReference } from "../../eval/sampler-eval-oracle.js";
 import { renderSamplerEvalSvg } from "../../eval/sampler-eval-plot.js";
@@ -81,21 +80,25 @@ export function evalSamplersCommand(): Command {
     .option("--markdown", "print the markdown table (the default without --json)")
     .option("--plot <file.svg>", "write a figure of oracle NLL and trigram KL against T")
     .action(async (o: Opts) => {
-      const samplers = samplerList(o.samplers);
+      let samplers = samplerList(o.samplers);
       userInput("--steps", () => checkStepList(o.steps));
       checkPlotPath(o.plot);
-      const { model, meta, data } = await loadModel(o.checkpoint);
+      const { model, method, meta, data } = await loadModel(o.checkpoint);
+      const supported = method.samplers(meta.config);
+      const unsupported = samplers.filter((spec) => !supported.includes(spec.split(":")[0]!));
+      if (o.samplers === DEFAULT_SAMPLERS) samplers = samplers.filter((spec) => !unsupported.includes(spec));
+      else if (unsupported.length) throw new UserError(`--samplers: ${unsupported.join(", ")} do not work with method '${method.name}'; supported: ${supported.join(", ")}`);
       const hmm = hmmOracleOf(data);
       if (hmm === null) {
         throw new UserError(
           `checkpoint ${o.checkpoint} was trained on '${meta.config.data.name}', not on the HMM oracle: eval-samplers needs the oracle's exact likelihood (train with data.name "hmm", e.g. configs/hmm-oracle.json)`,
         );
       }
-      const L = model.config.seq;
+      const L = meta.config.data.seqLen;
       const steps = userInput("--steps", () => parseStepList(o.steps, L));
       const entropyRate = data.meta.entropyRateNats as number;
       const oracle = oracleReference(hmm, L, entropyRate, { seed: o.seed });
-      const rows = evaluateSamplers(netDenoiser(model), oracle, {
+      const rows = evaluateSamplers(model.denoiser(), oracle, {
         samplers, steps, n: o.n, seed: o.seed, topP: o.topP, trigramAlpha: o.trigramAlpha, reference: o.reference,
         schedule: scheduleFromName(meta.config.diffusion.schedule), onRow: progress,
       });

@@ -12,8 +12,7 @@ import {
   type SampleStats,
 } from "../../diffusion/samplers/index.js";
 import type { TokenDataset } from "../../data/dataset.js";
-import type { DiT } from "../../models/dit.js";
-import { netDenoiser } from "../../models/net-denoiser.js";
+import type { MethodModel } from "../../methods/method.js";
 import { loadModel } from "../load-model.js";
 import { intAtLeast, probability } from "../options.js";
 import { UserError } from "../user-error.js";
@@ -28,10 +27,14 @@ export interface DrawOptions {
   topP?: number;
   topPVariant?: "mdlm" | "md4";
   grid?: "uniform" | "cosine";
-  length?: number;
+  /** Sequence length in tokens. */
+  length: number;
   /** Added to the spec as temperature=…, for the samplers that take one. */
   temperature?: number;
-  schedule?: string;
+  /** The sampler's masking schedule (the trained one). */
+  schedule: string;
+  /** Sampler names the model's method supports (default: any). */
+  supported?: readonly string[];
 }
 
 /** Sampler option flags of the sample command and the spec key each one sets. */
@@ -80,19 +83,21 @@ function policyFor(sampler: string, values: Record<string, number | undefined>):
 }
 
 /** Samples n sequences; returns their decoded text, tokens and the sampler's cost counters. */
-export function drawSamples(model: DiT, data: TokenDataset, o: DrawOptions): { text: string; tokens: number[]; stats: SampleStats }[] {
+export function drawSamples(model: MethodModel, data: TokenDataset, o: DrawOptions): { text: string; tokens: number[]; stats: SampleStats }[] {
+  const name = splitSamplerSpec(o.sampler).name;
+  if (o.supported && !o.supported.includes(name)) throw new UserError(`sampler '${name}' does not work with this model's method; supported: ${o.supported.join(", ")}`);
   const policy = policyFor(o.sampler, { temperature: o.temperature });
-  const L = o.length ?? model.config.seq;
-  const denoiser = netDenoiser(model);
-  const V = denoiser.vocabSize;
+  const L = o.length;
+  const denoiser = model.denoiser();
+  const S = L * denoiser.layout.positionsPerToken;
   try {
     // policies check what depends on L and T (e.g. T ≥ number of blocks) in begin()
-    policy.begin?.({ batch: o.n, length: L, vocabSize: V, steps: o.steps, tokens: new Int32Array(o.n * L).fill(V), fixed: null });
+    policy.begin?.({ batch: o.n, length: S, layout: denoiser.layout, steps: o.steps, tokens: new Int32Array(o.n * S).fill(denoiser.layout.maskId), fixed: null });
   } catch (e) {
     throw new UserError(`sampler '${policy.name}' with T = ${o.steps}, L = ${L}: ${(e as Error).message}`);
   }
   const r = sample(denoiser, policy, {
-    batch: o.n, length: L, steps: o.steps, schedule: scheduleFromName(o.schedule ?? "linear"), rng: new Rng(o.seed),
+    batch: o.n, length: L, steps: o.steps, schedule: scheduleFromName(o.schedule), rng: new Rng(o.seed),
     topP: o.topP, topPVariant: o.topPVariant, grid: o.grid,
   });
   return Array.from({ length: o.n }, (_, b) => {
@@ -126,10 +131,13 @@ export function sampleCommand(): Command {
       const values = Object.fromEntries(samplerFlags.map(([field, , key]) => [key, o[field] as number | undefined]));
       const spec = specWithOptions(o.sampler, values);
       const policy = policyFor(spec, {});
-      const { model, meta, data } = await loadModel(o.checkpoint);
-      const steps = o.steps ?? o.length ?? model.config.seq;
+      const { model, method, meta, data } = await loadModel(o.checkpoint);
+      const length = o.length ?? meta.config.data.seqLen;
+      const steps = o.steps ?? length;
       const t0 = performance.now();
-      const out = drawSamples(model, data, { ...o, sampler: spec, temperature: undefined, steps, schedule: meta.config.diffusion.schedule });
+      const out = drawSamples(model, data, {
+        ...o, sampler: spec, temperature: undefined, steps, length, schedule: meta.config.diffusion.schedule, supported: method.samplers(meta.config),
+      });
       const seconds = (performance.now() - t0) / 1000;
       const name = policy.name;
       if (o.json) return console.log(JSON.stringify({ sampler: name, steps, top_p: o.topP, seed: o.seed, seconds, stats: out[0]!.stats, samples: out.map((s) => s.text) }));

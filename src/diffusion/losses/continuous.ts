@@ -1,12 +1,16 @@
-/** Monte-Carlo estimate of the continuous-time NELBO (§1.5) of clean sequences under any Denoiser, in float64. */
+/** Monte-Carlo estimate of a continuous-time bound (§1.5, §3.7) of clean sequences under any Denoiser, in float64. */
 import type { Rng } from "../../engine/rng.js";
-import type { Denoiser, States } from "../denoiser.js";
+import { predictLogProbs, type Denoiser, type States } from "../denoiser.js";
 import type { Schedule } from "../schedule.js";
-import { subsLogProbs } from "../subs.js";
+import { encodeTokens, type StateLayout } from "../state-layout.js";
 import { antithetic, stratified } from "../time-sampling.js";
+import { digitCrossEntropy, jointCrossEntropy } from "./token-terms.js";
 
 /** How the batch's diffusion times are drawn (§1.6). */
 export type TimeSampling = "antithetic" | "stratified";
+
+/** Which cross-entropy the time integral weighs: per digit (certified) or per token joint (MDM-Prime's paper form). */
+export type Integrand = "digit" | "joint";
 
 /** Options of continuousNelbo. */
 export interface ContinuousNelboOptions {
@@ -19,49 +23,49 @@ export interface ContinuousNelboOptions {
    * estimator a (logarithmically) infinite variance; squash or a small tMin fixes that.
    */
   tMin?: number;
+  /** The integrand (default "digit"; both agree at one position per token). */
+  integrand?: Integrand;
 }
 
-/** MD4's reconstruction term L·(1 − α(0))·log V, zero when α(0) = 1. The prior term at t = 1 is taken as 0, as MD4 and MDLM do. */
-export function reconstructionTerm(schedule: Schedule, length: number, V: number): number {
+/**
+ * The reconstruction term at t = 0: each token with a masked position (probability 1 − (1 − m₀)^ℓ,
+ * m₀ = 1 − α(0)) costs at most log C under a uniform prediction — MD4's L·(1 − α(0))·log V at ℓ = 1.
+ * Zero when α(0) = 1. The prior term at t = 1 is taken as 0, as MD4 and MDLM do.
+ */
+export function reconstructionTerm(schedule: Schedule, length: number, layout: StateLayout): number {
   const m0 = schedule.maskProb(0);
-  return m0 > 0 ? length * m0 * Math.log(V) : 0;
+  if (!(m0 > 0)) return 0;
+  const pAny = layout.positionsPerToken === 1 ? m0 : -Math.expm1(layout.positionsPerToken * Math.log1p(-m0));
+  return length * pAny * Math.log(layout.classes);
 }
 
-/** Draws z ~ q(·|x, t_b) for every sequence: position i is masked (set to V) with probability 1 − α(t_b). */
-export function forwardSampleBatch(x: States, alphas: Float64Array, V: number, rng: Rng): States {
-  const { batch, length } = x;
+/** The clean states [B, n·ℓ] of clean token sequences [B, n]. */
+export function cleanStates(x: States, layout: StateLayout): States {
+  return { tokens: encodeTokens(layout, x.tokens), batch: x.batch, length: x.length * layout.positionsPerToken };
+}
+
+/** Draws y ~ q(·|y₀, t_b) for every sequence: each state position is masked with probability 1 − α(t_b). */
+export function forwardSampleBatch(y0: States, alphas: Float64Array, maskId: number, rng: Rng): States {
+  const { batch, length } = y0;
   const tokens = new Int32Array(batch * length);
   for (let b = 0; b < batch; b++) {
-    for (let i = b * length; i < (b + 1) * length; i++) tokens[i] = rng.next() < alphas[b]! ? x.tokens[i]! : V;
+    for (let i = b * length; i < (b + 1) * length; i++) tokens[i] = rng.next() < alphas[b]! ? y0.tokens[i]! : maskId;
   }
   return { tokens, batch, length };
 }
 
-/** Per-sequence Σ_{masked i} −log μ^i[x_i] for noisy states z of clean x (log μ from subsLogProbs, [B·L·V]). */
-export function maskedCrossEntropy(logMu: Float64Array, z: States, x: States, V: number): Float64Array {
-  const ce = new Float64Array(z.batch);
-  for (let b = 0; b < z.batch; b++) {
-    for (let i = b * z.length; i < (b + 1) * z.length; i++) if (z.tokens[i] === V) ce[b] -= logMu[i * V + x.tokens[i]!]!;
-  }
-  return ce;
-}
-
 /**
- * One-sample NELBO estimate (nats) per clean sequence of x (tokens in 0..V−1): t_b from the batch
- * sampler, z ~ q(·|x, t_b), value w(t_b)·Σ_{masked i} −log μ(z, t_b)^i[x_i] + reconstructionTerm.
+ * One-sample estimate (nats) per clean token sequence of x: t_b from the batch sampler, y ~ q(·|f(x), t_b),
+ * value (1 − tMin)·w(t_b)·CE(y) + reconstructionTerm, CE the chosen integrand.
  */
-export function continuousNelbo(
-  denoiser: Denoiser,
-  x: States,
-  schedule: Schedule,
-  rng: Rng,
-  opts: ContinuousNelboOptions = {},
-): Float64Array {
+export function continuousNelbo(denoiser: Denoiser, x: States, schedule: Schedule, rng: Rng, opts: ContinuousNelboOptions = {}): Float64Array {
   const tMin = opts.tMin ?? 0;
-  const V = denoiser.vocabSize;
+  const layout = denoiser.layout;
   const t = (opts.sampling ?? "antithetic") === "antithetic" ? antithetic(x.batch, rng, tMin) : stratified(x.batch, rng, tMin);
-  const z = forwardSampleBatch(x, t.map((tb) => schedule.alpha(tb)), V, rng);
-  const ce = maskedCrossEntropy(subsLogProbs(denoiser.predict(z, t), z, V), z, x, V);
-  const recon = reconstructionTerm(schedule, x.length, V);
+  const y0 = cleanStates(x, layout);
+  const y = forwardSampleBatch(y0, t.map((tb) => schedule.alpha(tb)), layout.maskId, rng);
+  const logp = predictLogProbs(denoiser, y, t);
+  const ce = (opts.integrand === "joint" ? jointCrossEntropy : digitCrossEntropy)(logp, y, y0, layout);
+  const recon = reconstructionTerm(schedule, x.length, layout);
   return ce.map((c, b) => (c > 0 ? (1 - tMin) * schedule.weight(t[b]!) * c : 0) + recon);
 }

@@ -1,5 +1,4 @@
 /** The ancestral (MDLM/MD4) policy: the exact reverse posterior with μ in place of the clean token. */
-import { sampleCategorical } from "./categorical.js";
 import type { SamplerPolicy, StepContext } from "./policy.js";
 
 /**
@@ -11,16 +10,21 @@ export function unmaskProbability(maskProbT: number, maskProbS: number): number 
   return Math.min(1, Math.max(0, (maskProbT - maskProbS) / maskProbT));
 }
 
-/** Each masked position is revealed with probability unmaskProbability to a draw from μ; revealed positions stay. */
+/**
+ * Each masked position is revealed with probability unmaskProbability to ctx.draw (a draw from μ; with
+ * sub-tokens, one class per token whose digits the revealed positions copy: MDM-Prime's sampler); revealed positions stay.
+ */
 export function ancestralPolicy(): SamplerPolicy {
   return {
     name: "ancestral",
+    subTokens: true,
     step(ctx: StepContext): void {
-      const { tokens, probs, vocabSize: V, rng, schedule } = ctx;
+      const { tokens, rng, schedule } = ctx;
+      const V = ctx.layout.maskId;
       const p = unmaskProbability(schedule.maskProb(ctx.t), schedule.maskProb(ctx.s));
       for (let n = 0; n < tokens.length; n++) {
         if (tokens[n] !== V) continue;
-        if (rng.next() < p) tokens[n] = sampleCategorical(probs, n * V, V, rng);
+        if (rng.next() < p) tokens[n] = ctx.draw(n);
       }
     },
   };

@@ -8,6 +8,7 @@
  */
 import { gridPoint } from "./grid.js";
 import type { BeginContext, SamplerPolicy, StepContext } from "./policy.js";
+import { runPolicyStep } from "./step-context.js";
 
 /** Default block size (LLaDA's usual block length). */
 export const defaultBlock = 32;
@@ -55,15 +56,14 @@ export function blockPolicy(inner: SamplerPolicy, opts: BlockOptions = {}): Samp
     name: `block-${inner.name}`,
     begin: (ctx: BeginContext) => void blockStep(0, ctx.steps, ctx.length, block),
     step(ctx: StepContext): void {
-      const { batch: B, length: L, vocabSize: V } = ctx;
+      const { batch: B, length: L, layout } = ctx;
+      const C = layout.classes;
       const { start, len, kl, Tj } = blockStep(ctx.step, ctx.steps, L, block);
       const tokens = gather(ctx.tokens, new Int32Array(B * len), B, L, start, len, 1);
       const fixed = ctx.fixed === null ? null : gather(ctx.fixed, new Uint8Array(B * len), B, L, start, len, 1);
-      const base = { batch: B, length: len, vocabSize: V, steps: Tj, tokens, fixed };
-      if (kl === 0) inner.begin?.(base);
-      const probs = gather(ctx.probs, new Float64Array(B * len * V), B, L, start, len, V);
+      const probs = gather(ctx.probs, new Float64Array(B * len * C), B, L, start, len, C);
       const { t, s } = gridPoint(kl, Tj, "uniform");
-      inner.step({ ...base, step: kl, t, s, schedule: ctx.schedule, probs, rng: ctx.rng });
+      runPolicyStep(inner, { layout, tokens, probs, batch: B, length: len, t, s, schedule: ctx.schedule, rng: ctx.rng, step: kl, steps: Tj, fixed });
       for (let b = 0; b < B; b++) ctx.tokens.set(tokens.subarray(b * len, (b + 1) * len), b * L + start);
     },
   };

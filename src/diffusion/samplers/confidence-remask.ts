@@ -25,7 +25,7 @@ export function confidenceSigma(ctx: StepContext, scores: RevealScores, sigmaMax
 
 /** The combination rule: σ^i = min(σ_max, base·R·η_conf^i) at revealed positions, base at masked ones. */
 export function spreadByConfidence(ctx: StepContext, scores: RevealScores, base: number, sigmaMax: number): Float64Array {
-  const { tokens, vocabSize: V, length: L } = ctx;
+  const { tokens, layout: { maskId: V }, length: L } = ctx;
   const sigma = new Float64Array(tokens.length);
   for (let b = 0; b < ctx.batch; b++) {
     const revealed = scores.weights(ctx, b, sigma);

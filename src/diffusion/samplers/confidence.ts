@@ -52,7 +52,7 @@ export function confidencePolicy(options: ConfidenceOptions = {}): SamplerPolicy
   return {
     name: `confidence-${o.score}`,
     step(ctx: StepContext): void {
-      const { tokens, probs, vocabSize: V, length: L, rng, fixed, step: k, steps: T } = ctx;
+      const { tokens, probs, layout: { maskId: V }, length: L, rng, fixed, step: k, steps: T } = ctx;
       const maskProbS = ctx.schedule.maskProb(ctx.s);
       const tau = o.temperature * (o.annealTemperature ? 1 - (k + 1) / T : 1);
       for (let b = 0; b < ctx.batch; b++) {

@@ -24,3 +24,4 @@ export { argmaxRow, sampleCategorical } from "./categorical.js";
 export { topPInPlace, topPRow, type TopPVariant } from "./top-p.js";
 export { gridPoint, gridTime, type GridKind, type GridPoint } from "./grid.js";
 export { PredictionCache } from "./prediction-cache.js";
+export { beginContext, runPolicyStep, stepContext, tokenDraws, type StepInput } from "./step-context.js";

@@ -1,14 +1,16 @@
-/** The one sampling loop every policy shares: predict (or reuse) -> SUBS -> top-p -> policy step -> bookkeeping. */
+/** The one sampling loop every policy shares: predict (or reuse) -> parameterization -> top-p -> policy step -> bookkeeping. */
 import type { Denoiser } from "../denoiser.js";
+import { decodeState, symbolOf, type StateLayout } from "../state-layout.js";
 import { argmaxRow, sampleCategorical } from "./categorical.js";
 import { gridPoint } from "./grid.js";
 import type { SamplerPolicy } from "./policy.js";
 import { PredictionCache } from "./prediction-cache.js";
 import type { SampleOptions, SampleResult, StepTrace } from "./sample-options.js";
+import { stepContext } from "./step-context.js";
 
-/** The initial state [B·L] and the fixed-position mask from the prompt. */
-function initialState(opts: SampleOptions, V: number): { tokens: Int32Array; fixed: Uint8Array | null } {
-  const { batch: B, length: L, prompt } = opts;
+/** The initial state [B·L] (L state positions) and the fixed-position mask from the prompt. */
+function initialState(opts: SampleOptions, L: number, V: number): { tokens: Int32Array; fixed: Uint8Array | null } {
+  const { batch: B, prompt } = opts;
   const tokens = new Int32Array(B * L).fill(V);
   if (prompt === undefined) return { tokens, fixed: null };
   if (prompt.length !== L && prompt.length !== B * L) {
@@ -37,8 +39,8 @@ function changes(prev: Int32Array, tokens: Int32Array, fixed: Uint8Array | null,
   return out;
 }
 
-/** Validates sizes and returns the number of classes. */
-function checkOptions(denoiser: Denoiser, opts: SampleOptions): number {
+/** Validates sizes and the policy's support for the layout. */
+function checkOptions(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOptions): void {
   for (const key of ["batch", "length", "steps"] as const) {
     const x = opts[key];
     if (!Number.isInteger(x) || x < 1) throw new Error(`sample: ${key} must be a positive integer, got ${x}`);
@@ -49,27 +51,45 @@ function checkOptions(denoiser: Denoiser, opts: SampleOptions): number {
   if (variant !== "mdlm" && variant !== "md4") throw new Error(`sample: unknown topPVariant '${String(variant)}'; valid: mdlm, md4`);
   const fill = opts.finalFill ?? "argmax";
   if (fill !== "argmax" && fill !== "sample") throw new Error(`sample: unknown finalFill '${String(fill)}'; valid: argmax, sample`);
-  const V = denoiser.vocabSize;
-  if (!Number.isInteger(V) || V < 1) throw new Error(`sample: denoiser vocabSize must be a positive integer, got ${V}`);
-  return V;
+  if (denoiser.layout.positionsPerToken > 1 && !policy.subTokens)
+    throw new Error(`sample: policy '${policy.name}' works on one position per token; this model writes each token as ${denoiser.layout.positionsPerToken} sub-tokens`);
+}
+
+/** Fills every masked position: per token one class (argmax or a draw of its μ row), then that class's digits. */
+function finalFill(tokens: Int32Array, probs: Float64Array, layout: StateLayout, how: "argmax" | "sample", opts: SampleOptions): number[] {
+  const { classes: C, positionsPerToken: ell, maskId } = layout;
+  const filled: number[] = [];
+  for (let i = 0; i < tokens.length / ell; i++) {
+    let c = -1;
+    for (let j = 0; j < ell; j++) {
+      const n = i * ell + j;
+      if (tokens[n] !== maskId) continue;
+      if (c < 0) c = how === "sample" ? sampleCategorical(probs, i * C, C, opts.rng) : argmaxRow(probs, i * C, C);
+      tokens[n] = symbolOf(layout, c, j);
+      filled.push(n);
+    }
+  }
+  return filled;
 }
 
 /**
  * Runs T steps of `policy` from the all-MASK (or prompted) state, then fills any leftover MASK.
- * Caching assumes denoiser.predict is a pure function of (tokens, t), row by row.
+ * Caching assumes denoiser.predict is a pure function of (state, t), row by row.
  */
 export function sample(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOptions): SampleResult {
-  const V = checkOptions(denoiser, opts);
-  const { batch: B, length: L, steps: T, schedule, rng } = opts;
+  checkOptions(denoiser, policy, opts);
+  const layout = denoiser.layout;
+  const V = layout.maskId;
+  const { batch: B, steps: T, schedule, rng } = opts;
+  const L = opts.length * layout.positionsPerToken;
   const grid = opts.grid ?? "uniform";
-  const { tokens, fixed } = initialState(opts, V);
+  const { tokens, fixed } = initialState(opts, L, V);
   const cache = new PredictionCache(denoiser, B, L, opts.topP ?? 1, opts.topPVariant ?? "mdlm", opts.cache ?? true);
   const trace: StepTrace[] | undefined = opts.trace ? [] : undefined;
   const record = (step: number, t: number, s: number, pos: number[]): void => {
     trace?.push({ step, t, s, positions: Int32Array.from(pos), values: Int32Array.from(pos, (n) => tokens[n]!) });
   };
-  const base = { batch: B, length: L, vocabSize: V, steps: T, tokens, fixed };
-  policy.begin?.(base);
+  policy.begin?.({ batch: B, length: L, layout, steps: T, tokens, fixed });
   const prev = new Int32Array(B * L);
   let idleSteps = 0;
   let lastTime = 1;
@@ -77,7 +97,7 @@ export function sample(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOp
     const { t, s } = gridPoint(k, T, grid);
     cache.refresh(tokens, t);
     prev.set(tokens);
-    policy.step({ ...base, step: k, t, s, schedule, probs: cache.probs, rng });
+    policy.step(stepContext({ layout, tokens, probs: cache.probs, batch: B, length: L, t, s, schedule, rng, step: k, steps: T, fixed }));
     const changed = changes(prev, tokens, fixed, V, policy.name);
     for (const n of changed) cache.invalidate(Math.floor(n / L));
     if (changed.length === 0) idleSteps++;
@@ -87,14 +107,8 @@ export function sample(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOp
   const fill = tokens.includes(V);
   if (fill) {
     cache.refresh(tokens, lastTime);
-    const filled: number[] = [];
-    for (let n = 0; n < B * L; n++) {
-      if (tokens[n] !== V) continue;
-      tokens[n] = opts.finalFill === "sample" ? sampleCategorical(cache.probs, n * V, V, rng) : argmaxRow(cache.probs, n * V, V);
-      filled.push(n);
-    }
-    record(T, lastTime, lastTime, filled);
+    record(T, lastTime, lastTime, finalFill(tokens, cache.probs, layout, opts.finalFill ?? "argmax", opts));
   }
   const stats = { nfe: T + (fill ? 1 : 0), nfeNonCached: cache.calls, predictedRows: cache.rows, idleSteps };
-  return { tokens, batch: B, length: L, stats, ...(trace ? { trace } : {}) };
+  return { tokens: decodeState(layout, tokens), states: tokens, batch: B, length: opts.length, stats, ...(trace ? { trace } : {}) };
 }

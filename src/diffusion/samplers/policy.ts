@@ -1,15 +1,16 @@
 /** The policy interface: the one part of a sampler that decides how tokens change in a step. */
 import type { Rng } from "../../engine/rng.js";
 import type { Schedule } from "../schedule.js";
+import type { StateLayout } from "../state-layout.js";
 
 /** What a policy sees once per sample() call, before the first step. */
 export interface BeginContext {
   /** Batch size B. */
   readonly batch: number;
-  /** Sequence length L. */
+  /** State positions per sequence (tokens × positions per token). */
   readonly length: number;
-  /** Number of real classes V; the mask id is V. */
-  readonly vocabSize: number;
+  /** How positions map to tokens and classes; layout.maskId is the mask. */
+  readonly layout: StateLayout;
   /** Number of steps T. */
   readonly steps: number;
   /** The initial state [B·L] (all MASK except prompt tokens); read-only. */
@@ -33,10 +34,15 @@ export interface StepContext extends BeginContext {
    * for remasking policies, remask (v → MASK); the loop finds the changes by comparison.
    */
   readonly tokens: Int32Array;
-  /** μ [B·L·V] after SUBS and top-p (one-hot at revealed positions); read-only, the loop may reuse it. */
+  /** μ [B·n·C] per token after the parameterization and top-p (one-hot on fully revealed tokens); read-only, the loop may reuse it. */
   readonly probs: Float64Array;
   /** The random stream; a policy's draws must depend only on this stream, the state and μ. */
   readonly rng: Rng;
+  /**
+   * The value a revealed position n takes: a class c drawn from its token's μ (once per token per step, so
+   * positions of one token revealed together agree), then c's digit at n. At one position per token, a draw from μ.
+   */
+  draw(n: number): number;
 }
 
 /** A sampler policy: one step of the reverse process, called by the shared loop. */
@@ -47,4 +53,6 @@ export interface SamplerPolicy {
   begin?(ctx: BeginContext): void;
   /** Moves ctx.tokens from z_t to z_s in place. */
   step(ctx: StepContext): void;
+  /** Whether the policy works on states with several positions per token (it reveals only through ctx.draw). */
+  readonly subTokens?: boolean;
 }

@@ -1,5 +1,4 @@
 /** The generic ReMDM step of ALGORITHMS.md §4.3: masked positions may reveal, revealed ones may remask, with per-position σ. */
-import { sampleCategorical } from "./categorical.js";
 import type { StepContext } from "./policy.js";
 
 /** σ_max = min(1, (1 − α(s))/α(t)), the largest admissible remasking probability; 1 when α(t) = 0 (nothing to remask yet). */
@@ -21,7 +20,8 @@ function sigmaAt(sigma: Float64Array | number, n: number): number {
  * computed as (m_t − m_s + σ·α(t))/m_t with m = 1 − α (σ = 0 gives the ancestral probability bit for bit).
  */
 export function remaskProbabilities(ctx: StepContext, sigma: Float64Array | number): Float64Array {
-  const { tokens, vocabSize: V, fixed, schedule } = ctx;
+  const { tokens, fixed, schedule } = ctx;
+  const V = ctx.layout.maskId;
   if (typeof sigma !== "number" && sigma.length !== tokens.length) {
     throw new Error(`σ has ${sigma.length} entries, expected B·L = ${tokens.length}`);
   }
@@ -45,16 +45,19 @@ export function remaskProbabilities(ctx: StepContext, sigma: Float64Array | numb
 
 /**
  * One remasking step in place on ctx.tokens: each revealed position is remasked with probability min(σ, σ_max)
- * (no random draw when that is 0), each masked one revealed to a draw from μ with the §4.1 probability.
+ * (no random draw when that is 0), each masked one revealed to ctx.draw (a draw from μ) with the §4.1
+ * probability. With sub-tokens every digit is a position: digits remask and reveal independently, and the
+ * digits of one token revealed in a step copy one class drawn from the token's restricted joint.
  */
 export function remaskStep(ctx: StepContext, sigma: Float64Array | number): void {
-  const { tokens, probs, vocabSize: V, rng } = ctx;
+  const { tokens, rng } = ctx;
+  const V = ctx.layout.maskId;
   const q = remaskProbabilities(ctx, sigma);
   for (let n = 0; n < tokens.length; n++) {
     if (tokens[n] !== V) {
       if (q[n]! > 0 && rng.next() < q[n]!) tokens[n] = V;
     } else if (rng.next() < q[n]!) {
-      tokens[n] = sampleCategorical(probs, n * V, V, rng);
+      tokens[n] = ctx.draw(n);
     }
   }
 }

@@ -35,5 +35,5 @@ export function runPlan(ctx: StepContext, plan: RemaskPlan): void {
 
 /** A stateless RemaskingPolicy from a name and a σ rule. */
 export function remaskingPolicy(name: string, plan: (ctx: StepContext) => RemaskPlan): RemaskingPolicy {
-  return { name, plan, step: (ctx) => runPlan(ctx, plan(ctx)) };
+  return { name, plan, subTokens: true, step: (ctx) => runPlan(ctx, plan(ctx)) };
 }

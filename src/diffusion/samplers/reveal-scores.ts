@@ -34,7 +34,7 @@ export class RevealScores {
    * revealed position has a finite ψ) and returns R, the number of revealed non-prompt positions of b.
    */
   weights(ctx: StepContext, b: number, out: Float64Array): number {
-    const { tokens, fixed, vocabSize: V, length: L } = ctx;
+    const { tokens, fixed, layout: { maskId: V }, length: L } = ctx;
     this.fit(tokens.length);
     let revealed = 0;
     let minPsi = Infinity;

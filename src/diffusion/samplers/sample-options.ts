@@ -8,7 +8,7 @@ import type { TopPVariant } from "./top-p.js";
 export interface SampleOptions {
   /** Number of sequences B. */
   batch: number;
-  /** Sequence length L. */
+  /** Sequence length L in tokens (the state has L·ℓ positions). */
   length: number;
   /** Number of steps T. */
   steps: number;
@@ -24,7 +24,7 @@ export interface SampleOptions {
   rng: Rng;
   /** Record the changes of every step (default false). */
   trace?: boolean;
-  /** Fixed tokens, [L] (shared) or [B·L]; MASK (= V) marks the positions to generate. */
+  /** Fixed state values, [L·ℓ] (shared) or [B·L·ℓ]; the mask id marks the positions to generate. */
   prompt?: Int32Array;
   /** How masks left after T steps are filled from one last prediction (default "argmax"). */
   finalFill?: "argmax" | "sample";
@@ -56,19 +56,21 @@ export interface StepTrace {
   t: number;
   /** Time after the step. */
   s: number;
-  /** Flat positions b·L + i that changed, ascending. */
+  /** Flat state positions b·L·ℓ + i that changed, ascending. */
   positions: Int32Array;
-  /** Their new values (V = MASK for a remask). */
+  /** Their new values (the mask id for a remask). */
   values: Int32Array;
 }
 
 /** What sample() returns. */
 export interface SampleResult {
-  /** Final tokens [B·L] (no MASK left). */
+  /** Final classes per token [B·L] (decoded from the state). */
   tokens: Int32Array;
+  /** The final state [B·L·ℓ] (equal to tokens at one position per token). */
+  states: Int32Array;
   /** B. */
   batch: number;
-  /** L. */
+  /** L, in tokens. */
   length: number;
   /** Cost counters. */
   stats: SampleStats;

@@ -1,0 +1,49 @@
+/** The contract every method folder fulfils; the trainer, checkpoints and CLI see methods only through it. */
+import type { z } from "zod";
+import type { Tensor } from "../engine/index.js";
+export type { BoundSpec } from "../diffusion/bounds.js";
+import type { BoundSpec } from "../diffusion/bounds.js";
+import type { Denoiser } from "../diffusion/denoiser.js";
+import type { Schedule } from "../diffusion/schedule.js";
+import type { DenoisingNetwork } from "../models/net-denoiser.js";
+import type { TrainConfig } from "../train/config.js";
+
+/** A training loss: the scalar the optimiser minimises and named terms (nats per token) for the log. */
+export interface LossOutput {
+  loss: Tensor;
+  terms: Record<string, number>;
+}
+
+/** What a loss sees of one batch. */
+export interface LossInput {
+  /** Clean tokens int64 [B, L]. */
+  x: Tensor;
+  /** One diffusion time per sequence [B] (drawn by the trainer). */
+  t: Float64Array;
+  schedule: Schedule;
+}
+
+/** A model a method built: the trainable network, its evaluation view, and its training loss. */
+export interface MethodModel {
+  readonly network: DenoisingNetwork;
+  /** The network as a Denoiser (evaluation mode, float64 logits). */
+  denoiser(): Denoiser;
+  /** The training loss of one batch (autograd on). */
+  loss(input: LossInput): LossOutput;
+}
+
+/** A method: a folder in src/methods with one registry line. */
+export interface Method {
+  /** The config's method.name. */
+  readonly name: string;
+  /** Schema of the config's `method` section ({ name: literal, ...options }). */
+  readonly schema: z.ZodObject<{ name: z.ZodLiteral<string> } & z.ZodRawShape>;
+  /** Builds the network for a config and a dataset of `classes` real classes. */
+  build(config: TrainConfig, classes: number): MethodModel;
+  /** The bounds `eval` reports and training validates with (the first one is the validation number). */
+  bounds(config: TrainConfig): BoundSpec[];
+  /** Sampler names (see samplerNames) that work with this method's states. */
+  samplers(config: TrainConfig): readonly string[];
+  /** One line describing the method's setting for a config (printed by train). */
+  describe(config: TrainConfig): string;
+}

@@ -1,0 +1,17 @@
+/** The `method` section of an MDM-Prime config. */
+import { z } from "zod";
+
+/** Schema of { name: "prime", ell, objective }. */
+export const primeSchema = z
+  .object({
+    name: z.literal("prime"),
+    ell: z.number().int().min(1).max(16).describe("sub-tokens per token ℓ (each token written as ℓ base-b digits)"),
+    objective: z
+      .enum(["certified", "paper"])
+      .default("certified")
+      .describe('training objective: "certified" (per-digit bound, §3.7b) or "paper" (the joint form the official code trains)'),
+  })
+  .strict();
+
+/** A validated Prime method section. */
+export type PrimeConfig = z.infer<typeof primeSchema>;

@@ -1,0 +1,51 @@
+/** MDM-Prime: partial masking — each token written as ℓ base-b sub-tokens, masked one by one, with a restricted joint output. */
+import { stepBound, truncatedContinuous } from "../../diffusion/bounds.js";
+import { consistentSet } from "../../diffusion/parameterization.js";
+import { DiT } from "../../models/dit.js";
+import { netDenoiser } from "../../models/net-denoiser.js";
+import type { TrainConfig } from "../../train/config.js";
+import type { Method, MethodModel } from "../method.js";
+import { primeSchema, type PrimeConfig } from "./config.js";
+import { primeLayout } from "./layout.js";
+import { primeLoss } from "./loss.js";
+import { SubTokenEncoder } from "./sub-token-encoder.js";
+
+/** The samplers that work digit by digit: ancestral (the Prime sampler) and the σ-family of ReMDM. */
+export const primeSamplers = ["ancestral", "remdm-cap", "remdm-rescale", "remdm-loop", "fb", "dfm"] as const;
+
+/** The method section of a config known to be Prime's. */
+function options(config: TrainConfig): PrimeConfig {
+  return config.method as PrimeConfig;
+}
+
+/** The MDM-Prime method. */
+export const prime: Method = {
+  name: "prime",
+  schema: primeSchema,
+  build(config: TrainConfig, C: number): MethodModel {
+    const { ell, objective } = options(config);
+    const layout = primeLayout(C, ell);
+    const m = config.model;
+    const encoder = new SubTokenEncoder(layout.symbols + 1, m.d, ell);
+    const network = new DiT(
+      { classes: C, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond, dropout: m.dropout, timeConditioning: m.timeConditioning },
+      { encoder },
+    );
+    const parameterization = consistentSet(layout);
+    return {
+      network,
+      denoiser: () => netDenoiser(network, layout, parameterization),
+      loss: (input) => primeLoss(network, parameterization, layout, objective, input),
+    };
+  },
+  bounds: () => [
+    truncatedContinuous("nelbo_certified", "per-digit NELBO (§3.7b, the certified form)", "digit"),
+    truncatedContinuous("nelbo_prime_paper", "MDM-Prime's joint objective (paper form, not a bound: a perfect model scores below the entropy)", "joint"),
+    stepBound("nelbo_T"),
+  ],
+  samplers: () => primeSamplers,
+  describe(config) {
+    const { ell, objective } = options(config);
+    return `MDM-Prime: ℓ = ${ell} sub-tokens per token, trained on the ${objective === "paper" ? "paper (joint)" : "certified (per-digit)"} objective`;
+  },
+};

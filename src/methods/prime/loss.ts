@@ -1,0 +1,62 @@
+/**
+ * MDM-Prime's training losses (§3.7): sub-tokens masked independently with probability 1 − α(t_b), then
+ * both the joint (paper) form w·Σ_i −log p(x^i | y_t) and the certified per-digit form
+ * w·Σ_i Σ_{masked j} −log P(y₀^{ij} | y_t) from the restricted joint p. Both are logged; one is trained.
+ */
+import { keep, tensor, type Tensor } from "../../engine/index.js";
+import { applyMask, drawMask } from "../../diffusion/process.js";
+import { restrictedLogProbs, type Parameterization } from "../../diffusion/parameterization.js";
+import type { StateLayout } from "../../diffusion/state-layout.js";
+import { timeTensors, tokenNll, weightedSum } from "../../diffusion/losses/weighted-nll.js";
+import type { DenoisingNetwork } from "../../models/net-denoiser.js";
+import type { LossInput, LossOutput } from "../method.js";
+
+/** −Σ_{masked j} log P(digit j = y₀^{ij}) per token [B, n]: log-sum-exp of log p over the classes whose digit j agrees. */
+export function digitNll(logp: Tensor, y0: Tensor, masked: Tensor, layout: StateLayout, digits: Tensor): Tensor {
+  const [B, n, C] = logp.shape as [number, number, number];
+  const ell = layout.positionsPerToken;
+  const y = y0.reshape(B, n, ell);
+  const m = masked.reshape(B, n, ell).to("float32");
+  let total: Tensor | null = null;
+  for (let j = 0; j < ell; j++) {
+    const agrees = digits.slice(0, j, j + 1).reshape(1, 1, C).eq(y.slice(2, j, j + 1));
+    const term = logp.maskedFill(agrees.logicalNot(), -Infinity).logsumexp(-1).neg().mul(m.slice(2, j, j + 1).squeeze(-1));
+    total = total === null ? term : total.add(term);
+  }
+  return total!;
+}
+
+/** The training loss of a Prime model: `objective` picks the trained form; terms hold both (nats per token). */
+export function primeLoss(
+  network: DenoisingNetwork,
+  parameterization: Parameterization,
+  layout: StateLayout,
+  objective: "certified" | "paper",
+  { x, t, schedule }: LossInput,
+): LossOutput {
+  const [B, L] = x.shape as [number, number];
+  const ell = layout.positionsPerToken;
+  const digits = digitTensor(layout);
+  const y0 = digits.transpose(0, 1).indexSelect(0, x.reshape(B * L)).reshape(B, L * ell);
+  const { maskProb, weight } = timeTensors(t, schedule);
+  const masked = drawMask([B, L * ell], maskProb);
+  const z = applyMask(y0, masked, layout.maskId);
+  const logp = restrictedLogProbs(parameterization, network.forward(z, tensor(t, [B])).to("float32"), z);
+  const anyMasked = masked.reshape(B, L, ell).to("float32").sum(-1).gt(0);
+  const joint = weightedSum(tokenNll(logp, x), anyMasked, weight);
+  const certified = weightedSum(digitNll(logp, y0, masked, layout, digits), anyMasked, weight);
+  const terms = { nelbo_certified: certified.item(), nelbo_prime_paper: joint.item() };
+  return { loss: objective === "paper" ? joint : certified, terms };
+}
+
+const tables = new WeakMap<StateLayout, Tensor>();
+
+/** The layout's digit table as an int64 tensor [ℓ, C], made once per layout. */
+function digitTensor(layout: StateLayout): Tensor {
+  let d = tables.get(layout);
+  if (!d) {
+    d = keep(tensor(layout.digitTable, [layout.positionsPerToken, layout.classes], { dtype: "int64" }));
+    tables.set(layout, d);
+  }
+  return d;
+}
