@@ -39,29 +39,31 @@ export function symbolOf(layout: StateLayout, c: number, j: number): number {
 
 /** The class of every token of a fully visible state [n·ℓ]; throws naming the first masked or invalid position. */
 export function decodeState(layout: StateLayout, state: Int32Array): Int32Array {
-  const ell = layout.positionsPerToken;
+  const { positionsPerToken: ell, symbols: base } = layout;
+  if (state.length % ell !== 0) throw new Error(`digit sequence length ${state.length} is not a multiple of ℓ = ${ell}`);
   const out = new Int32Array(state.length / ell);
   for (let i = 0; i < out.length; i++) {
     let c = 0;
     for (let j = 0; j < ell; j++) {
-      const v = state[i * ell + j]!;
-      if (v === layout.maskId) throw new Error(`decodeState: position ${i * ell + j} is still masked`);
-      c = c * layout.symbols + v;
+      const d = state[i * ell + j]!;
+      if (d === layout.maskId) throw new Error(`digit ${j} of token ${i} (position ${i * ell + j}) is masked`);
+      if (!(d >= 0 && d < base)) throw new Error(`digit ${d} at position ${i * ell + j} is outside 0..${base - 1}`);
+      c = c * base + d;
     }
-    if (c >= layout.classes) throw new Error(`decodeState: token ${i} decodes to ${c}, outside 0..${layout.classes - 1}`);
+    if (c >= layout.classes) throw new Error(`token ${i} decodes to code ${c} ≥ C = ${layout.classes} (an unused code)`);
     out[i] = c;
   }
   return out;
 }
 
-/** The state [n·ℓ] of clean classes [n]. */
+/** The state [n·ℓ] of clean classes [n]: position i·ℓ + j holds digit j of token i. */
 export function encodeTokens(layout: StateLayout, tokens: ArrayLike<number>): Int32Array {
-  const ell = layout.positionsPerToken;
+  const { classes: C, positionsPerToken: ell, digitTable } = layout;
   const out = new Int32Array(tokens.length * ell);
   for (let i = 0; i < tokens.length; i++) {
     const c = tokens[i]!;
-    if (!Number.isInteger(c) || c < 0 || c >= layout.classes) throw new Error(`encodeTokens: token ${c} at ${i} is outside 0..${layout.classes - 1}`);
-    for (let j = 0; j < ell; j++) out[i * ell + j] = symbolOf(layout, c, j);
+    if (!(Number.isInteger(c) && c >= 0 && c < C)) throw new Error(`token ${c} at position ${i} is outside 0..${C - 1}`);
+    for (let j = 0; j < ell; j++) out[i * ell + j] = digitTable[j * C + c]!;
   }
   return out;
 }

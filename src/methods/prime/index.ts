@@ -6,7 +6,7 @@ import { netDenoiser } from "../../models/net-denoiser.js";
 import type { TrainConfig } from "../../train/config.js";
 import type { Method, MethodModel } from "../method.js";
 import { primeSchema, type PrimeConfig } from "./config.js";
-import { primeLayout } from "./layout.js";
+import { DigitCodec } from "./digits.js";
 import { primeLoss } from "./loss.js";
 import { SubTokenEncoder } from "./sub-token-encoder.js";
 
@@ -24,7 +24,7 @@ export const prime: Method = {
   schema: primeSchema,
   build(config: TrainConfig, C: number): MethodModel {
     const { ell, objective } = options(config);
-    const layout = primeLayout(C, ell);
+    const layout = new DigitCodec(C, ell).layout;
     const m = config.model;
     const encoder = new SubTokenEncoder(layout.symbols + 1, m.d, ell);
     const network = new DiT(
