@@ -1,4 +1,4 @@
-/** The benchmark configurations, identical to ../shared/bench/torch_reference.py's CONFIGS. */
+/** The benchmark configurations, identical to CONFIGS in bench/torch_peer.py (test/equivalence.test.ts checks it). */
 import type { DiTConfig } from "../src/models/dit.js";
 
 /** A DiT size plus the batch size the benchmark trains with. */

@@ -1,5 +1,5 @@
 /**
- * Our side of one engine benchmark run, mirroring torch_reference.py's timing loop: the same
+ * Our side of one engine benchmark run, mirroring bench/torch_peer.py's --mode timing loop: the same
  * model, objective and optimizer; prints one JSON line. Run as a child of bench/engine.ts.
  */
 import { parseArgs } from "node:util";

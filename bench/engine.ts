@@ -1,18 +1,17 @@
 /**
  * `npm run bench -- engine`: our train step (fwd + bwd + AdamW) and forward pass against the
- * PyTorch peer on the tiny/small/base configs, interleaved in one run with the same thread
+ * PyTorch peer (bench/torch_peer.py) on the tiny/small/base configs, interleaved in one run with the same thread
  * settings, plus an RSS-stability run (300 train steps). Prints a table, or JSON lines with --json.
+ * Without PyTorch it prints one line saying how to install it and exits with status 2.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { benchEnv, peerEnv, peerUnavailable, runPeer } from "./peer.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, "..", "..");
-const reference = process.env.MASKDIFF_TORCH_REFERENCE ?? join(repo, "..", "shared", "bench", "torch_reference.py");
 
 interface RunResult {
   median_ms: number;
@@ -48,13 +47,15 @@ export function benchEngine(argv: string[]): void {
       "torch-allocator": { type: "string", default: "jemalloc" },
     },
   });
-  if (!existsSync(reference)) throw new Error(`PyTorch reference not found at ${reference} (set MASKDIFF_TORCH_REFERENCE)`);
+  const missing = peerUnavailable();
+  if (missing) {
+    console.error(`bench engine: ${missing}`);
+    process.exit(2);
+  }
   // Same threads for both: OpenBLAS does the matmuls with `threads`, libtorch's own pool has 1.
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: values.threads, MASKDIFF_TORCH_THREADS: "1", OMP_NUM_THREADS: "1" };
+  const env = benchEnv(values.threads!);
   // Same allocator policy: we cache freed blocks by size; give PyTorch jemalloc (no decay), which does the same.
-  const jemalloc = ["/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "/usr/lib/aarch64-linux-gnu/libjemalloc.so.2"].find(existsSync);
-  const torchAlloc = values["torch-allocator"] === "jemalloc" && jemalloc ? "jemalloc" : "glibc";
-  const torchEnv = torchAlloc === "jemalloc" ? { ...env, LD_PRELOAD: jemalloc, MALLOC_CONF: "dirty_decay_ms:-1,muzzy_decay_ms:-1" } : env;
+  const { env: torchEnv, allocator: torchAlloc } = peerEnv(env, values["torch-allocator"]!);
   const worker = join(here, "engine-worker.js");
   const log = (s: string) => process.stderr.write(s + "\n");
   const rows: Record<string, unknown>[] = [];
@@ -64,17 +65,16 @@ export function benchEngine(argv: string[]): void {
       const torch: RunResult[] = [];
       for (let r = 0; r < Number(values.rounds); r++) {
         const oursRun = () => ours.push(run(process.execPath, [worker, "--config", config, "--mode", mode, "--steps", values.steps!], env));
-        const torchMode = mode === "forward" ? "sample" : mode;
         const torchRun = () =>
-          torch.push(run("/usr/bin/python3", [reference, "--config", config, "--mode", torchMode, "--steps", values.steps!, "--threads", "1"], torchEnv));
+          torch.push(runPeer<RunResult>(["--config", config, "--mode", mode, "--steps", values.steps!, "--threads", "1"], torchEnv));
         if (r % 2 === 0) { oursRun(); torchRun(); } else { torchRun(); oursRun(); }
         log(`  ${config} ${mode} round ${r + 1}: ours ${ours.at(-1)!.median_ms} ms, torch ${torch.at(-1)!.median_ms} ms`);
       }
-      const oursMs = median(ours.map((o) => o.median_ms));
-      const torchMs = median(torch.map((o) => o.median_ms));
+      const oursMs = +median(ours.map((o) => o.median_ms)).toFixed(2);
+      const torchMs = +median(torch.map((o) => o.median_ms)).toFixed(2);
       rows.push({
         config, mode, ours_ms: oursMs, torch_ms: torchMs, ratio: +(torchMs / oursMs).toFixed(3),
-        ours_tokens_per_s: median(ours.map((o) => o.tokens_per_s)), torch_tokens_per_s: median(torch.map((o) => o.tokens_per_s)),
+        ours_tokens_per_s: +median(ours.map((o) => o.tokens_per_s)).toFixed(1), torch_tokens_per_s: +median(torch.map((o) => o.tokens_per_s)).toFixed(1),
         rss_mb: Math.max(...ours.map((o) => o.max_rss_mb)), torch_rss_mb: Math.max(...torch.map((o) => o.max_rss_mb)),
         threads: Number(values.threads), torch_allocator: torchAlloc,
       });

@@ -1,13 +1,13 @@
-/** `npm run bench -- <suite> [options]`: performance suites measured against the PyTorch peer. */
+/** `npm run bench -- <suite> [options]`: performance suites measured against the PyTorch peer (bench/torch_peer.py). */
 import { benchEngine } from "./engine.js";
 import { benchLoop } from "./loop.js";
 import { benchSamplers } from "./samplers.js";
 
-const suites: Record<string, (argv: string[]) => void> = { engine: benchEngine, loop: benchLoop, samplers: benchSamplers };
+const suites: Record<string, (argv: string[]) => void | Promise<void>> = { engine: benchEngine, loop: benchLoop, samplers: benchSamplers };
 const [name = "engine", ...rest] = process.argv.slice(2);
 const suite = suites[name];
 if (!suite) {
   console.error(`unknown bench suite '${name}' (available: ${Object.keys(suites).join(", ")})`);
   process.exit(2);
 }
-suite(rest);
+await suite(rest);

@@ -1,22 +1,13 @@
-/** Locating and running the PyTorch peer (../shared/bench/torch_reference.py) from tests. */
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+/** The project's PyTorch peer (bench/torch_peer.py) as the tests use it: skipped with a reason when torch is missing, failed under CI. */
+import { peerUnavailable } from "../../bench/peer.js";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+export { installTorch, peerScript, peerUnavailable, runPeer, torchPython } from "../../bench/peer.js";
 
-/** Path of torch_reference.py ($MASKDIFF_TORCH_REFERENCE, else ../shared/bench beside the repo). */
-export const referenceScript: string =
-  process.env.MASKDIFF_TORCH_REFERENCE ?? join(root, "..", "shared", "bench", "torch_reference.py");
-
-/** Debian's interpreter, which has torch when python3-torch is installed. */
-export const torchPython = "/usr/bin/python3";
-
-/** Why the PyTorch peer cannot run here, or null when it can. */
-export function referenceUnavailable(): string | null {
-  if (!existsSync(referenceScript)) return `${referenceScript} not found`;
-  const r = spawnSync(torchPython, ["-c", "import torch"], { encoding: "utf8" });
-  if (r.status !== 0) return `${torchPython} cannot import torch (apt-get install python3-torch)`;
-  return null;
+/**
+ * node:test `skip` option for a test that needs the peer: the reason (with the install command) when
+ * torch is missing, or false. Under CI ($CI set) it is always false, so the test runs and fails instead.
+ */
+export function skipWithoutPeer(): string | false {
+  const missing = peerUnavailable();
+  return missing && !process.env.CI ? missing : false;
 }
