@@ -8,7 +8,7 @@ import { maskedNelbo } from "../src/diffusion/losses/md4.js";
 import { antitheticTimes, applyMask, drawMask } from "../src/diffusion/process.js";
 import { DiT } from "../src/models/dit.js";
 import { AdamW } from "../src/optim/index.js";
-import { benchConfigs } from "./configs.js";
+import { benchConfigs, ditConfig } from "./configs.js";
 
 const { values } = parseArgs({
   options: {
@@ -26,7 +26,7 @@ const warmup = Number(values.warmup);
 const rssAt = new Set(values["rss-at"]!.split(",").filter(Boolean).map(Number));
 
 manualSeed(0);
-const model = new DiT(cfg);
+const model = new DiT(ditConfig(cfg));
 const maskId = cfg.vocab - 1;
 const x = randint(0, cfg.vocab - 1, [cfg.batch, cfg.seq]);
 x.kept = true;

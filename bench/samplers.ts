@@ -17,7 +17,9 @@ import { scheduleFromName } from "../src/diffusion/schedule.js";
 import { parseSamplerSpec, sample } from "../src/diffusion/samplers/index.js";
 import { DiT } from "../src/models/dit.js";
 import { netDenoiser } from "../src/models/net-denoiser.js";
-import { benchConfigs } from "./configs.js";
+import { benchConfigs, ditConfig } from "./configs.js";
+import { consistentSet } from "../src/diffusion/parameterization.js";
+import { tokenLayout } from "../src/diffusion/state-layout.js";
 import { benchEnv, peerEnv, peerUnavailable, runPeer } from "./peer.js";
 
 const defaultPolicies = "ancestral,confidence-prob,remdm-cap,remdm-rescale,remdm-conf,remdm-loop,remdm-loop-conf,fb,dfm,block-ancestral:block=16";
@@ -49,8 +51,9 @@ export async function benchSamplers(argv: string[]): Promise<void> {
   });
   manualSeed(0);
   const cfg = benchConfigs.quickstart!;
-  const model = new DiT(cfg).eval();
-  const denoiser = netDenoiser(model);
+  const model = new DiT(ditConfig(cfg)).eval();
+  const layout = tokenLayout(cfg.vocab - 1);
+  const denoiser = netDenoiser(model, layout, consistentSet(layout));
   const B = Number(values.batch), L = cfg.seq, T = Number(values.steps || L), rounds = Number(values.rounds);
   const schedule = scheduleFromName("linear");
   const log = (s: string) => process.stderr.write(s + "\n");

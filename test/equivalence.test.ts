@@ -15,9 +15,11 @@ import { unmaskProbability } from "../src/diffusion/samplers/ancestral.js";
 import { sample } from "../src/diffusion/samplers/index.js";
 import type { SamplerPolicy } from "../src/diffusion/samplers/policy.js";
 import { scheduleFromName } from "../src/diffusion/schedule.js";
-import { DiT, type DiTConfig } from "../src/models/dit.js";
+import { DiT } from "../src/models/dit.js";
+import { consistentSet } from "../src/diffusion/parameterization.js";
+import { tokenLayout } from "../src/diffusion/state-layout.js";
 import { netDenoiser } from "../src/models/net-denoiser.js";
-import { benchConfigs } from "../bench/configs.js";
+import { benchConfigs, ditConfig, type PeerConfig } from "../bench/configs.js";
 import { peerUnavailable, runPeer, skipWithoutPeer } from "./helpers/torch-reference.js";
 
 /** max |a − b| / max |b|: the error relative to the reference's scale. */
@@ -46,8 +48,8 @@ for (const name of ["tiny", "small"]) {
     const file = join(dir, `${name}.safetensors`);
     runPeer(["--config", name, "--export", file]);
     const { tensors, metadata } = await loadSafetensors(file);
-    const cfg = JSON.parse(metadata.config!) as DiTConfig;
-    const model = new DiT(cfg);
+    const cfg = JSON.parse(metadata.config!) as PeerConfig;
+    const model = new DiT(ditConfig(cfg));
     const weights = Object.fromEntries(Object.entries(tensors).filter(([k]) => !k.startsWith("case.") && !k.startsWith("grad.")));
     model.loadStateDict(weights);
 
@@ -82,9 +84,9 @@ for (const name of ["tiny", "small"]) {
 // exact caching of both sides must make the same number of network calls on the same state sequence.
 test("the peer's ancestral sampler sees our μ on the same weights and states (time-agnostic DiT)", { skip }, (t) => withTempDir(async (dir) => {
   needPeer();
-  const cfg: DiTConfig = { vocab: 28, seq: 32, d: 64, layers: 2, heads: 4, cond: 32, timeConditioning: false };
+  const cfg: PeerConfig = { vocab: 28, seq: 32, d: 64, layers: 2, heads: 4, cond: 32, timeConditioning: false };
   manualSeed(3);
-  const model = new DiT(cfg).eval();
+  const model = new DiT(ditConfig(cfg)).eval();
   // adaLN-zero gates would make every position's logits depend on its own token only; open them
   tidy(() => noGrad(() => model.loadStateDict(Object.fromEntries(model.namedParameters().map(([n, p]) => [n, n.endsWith("ada.weight") || n.endsWith("ada.bias") ? randn(p.shape).mul(0.05) : p])))));
   const weights = join(dir, "dit.safetensors");
@@ -116,7 +118,7 @@ test("the peer's ancestral sampler sees our μ on the same weights and states (t
       ctx.tokens.set(next);
     },
   };
-  const ours = sample(netDenoiser(model), replay, { batch: B, length: L, steps: T, schedule, rng: new Rng(0) });
+  const ours = sample(netDenoiser(model, tokenLayout(V), consistentSet(tokenLayout(V))), replay, { batch: B, length: L, steps: T, schedule, rng: new Rng(0) });
   t.diagnostic(`max |μ_ours − μ_peer| over ${T} steps: ${worstMu.toExponential(2)}; network calls: ours ${ours.stats.nfeNonCached}, peer ${peer.nfe_noncached}`);
   assert.ok(worstMu <= 1e-5, `μ differs by ${worstMu}`);
   assert.equal(ours.stats.nfeNonCached, peer.nfe_noncached);

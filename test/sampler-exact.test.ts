@@ -4,10 +4,12 @@
  * outcomes are deterministic; each test also shows that a wrong distribution is rejected.
  */
 import { test } from "node:test";
+import { stepContext } from "../src/diffusion/samplers/step-context.js";
+import { tokenLayout } from "../src/diffusion/state-layout.js";
 import assert from "node:assert/strict";
 import { Rng } from "../src/engine/rng.js";
 import type { Schedule } from "../src/diffusion/schedule.js";
-import { subsProbs } from "../src/diffusion/subs.js";
+import { subsProbs } from "./helpers/table-denoiser.js";
 import {
   ancestralPolicy,
   confidencePolicy,
@@ -49,7 +51,7 @@ function stepCounts(policy: SamplerPolicy, z: Int32Array, probs: Float64Array, a
   const rng = new Rng(seed);
   const tokens = z.slice();
   const { k: step, T: steps, t, s, schedule } = at;
-  const ctx: StepContext = { batch: 1, length: z.length, vocabSize: V, steps, fixed: null, tokens, step, t, s, schedule, probs, rng };
+  const ctx: StepContext = stepContext({ batch: 1, length: z.length, layout: tokenLayout(V), steps, fixed: null, tokens, step, t, s, schedule, probs, rng });
   for (let r = 0; r < n; r++) {
     tokens.set(z);
     policy.step(ctx);
@@ -85,7 +87,7 @@ test("ancestral step: next-state frequencies match the §1.3 posterior, enumerat
   const policy = ancestralPolicy();
   for (let r = 0; r < 30_000; r++) {
     const tokens = z.slice();
-    policy.step({ batch: 2, length: 3, vocabSize: V, steps: 10, fixed: null, tokens, step: 3, t, s, schedule: poly2, probs, rng });
+    policy.step(stepContext({ batch: 2, length: 3, layout: tokenLayout(V), steps: 10, fixed: null, tokens, step: 3, t, s, schedule: poly2, probs, rng }));
     for (let b = 0; b < 2; b++) counts[b]![stateIndex(tokens.subarray(3 * b, 3 * b + 3))]!++;
   }
   for (let b = 0; b < 2; b++) {

@@ -49,18 +49,19 @@ test("sample by flags: remdm-loop with all four loop options, block-confidence-p
 });
 
 test("drawSamples (the command's body) with every sampler at T = 4L, options from flags merged into the spec", async () => {
-  const { model, data } = await loadModel(ckpt);
+  const { model, data, meta } = await loadModel(ckpt);
+  const at = { length: meta.config.data.seqLen, schedule: meta.config.diffusion.schedule };
   for (const name of samplerNames) {
     const spec = specWithOptions(name, { block: name.startsWith("block") ? 4 : undefined });
-    const out = drawSamples(model, data, { n: 2, steps: 64, sampler: spec, seed: 1 });
+    const out = drawSamples(model, data, { ...at, n: 2, steps: 64, sampler: spec, seed: 1 });
     assert.equal(out.length, 2);
     for (const s of out) assert.match(s.text, LETTERS, name);
     assert.equal(out[0]!.stats.nfe, 64, name);
   }
   assert.equal(specWithOptions("remdm-rescale", { eta_rescale: 0.1, eta: undefined }), "remdm-rescale:eta_rescale=0.1");
   assert.equal(specWithOptions("remdm-cap:eta_cap=0.1", { eta_cap: 0.2 }), "remdm-cap:eta_cap=0.1,eta_cap=0.2"); // rejected as given twice
-  assert.throws(() => drawSamples(model, data, { n: 1, steps: 8, sampler: "remdm-rescale", temperature: 0.5, seed: 0 }), (e: Error) => e instanceof UserError && /takes no option 'temperature'/.test(e.message));
-  assert.throws(() => drawSamples(model, data, { n: 1, steps: 3, sampler: "block-ancestral:block=4", seed: 0 }), (e: Error) => e instanceof UserError && /need T ≥ 4/.test(e.message));
+  assert.throws(() => drawSamples(model, data, { ...at, n: 1, steps: 8, sampler: "remdm-rescale", temperature: 0.5, seed: 0 }), (e: Error) => e instanceof UserError && /takes no option 'temperature'/.test(e.message));
+  assert.throws(() => drawSamples(model, data, { ...at, n: 1, steps: 3, sampler: "block-ancestral:block=4", seed: 0 }), (e: Error) => e instanceof UserError && /need T ≥ 4/.test(e.message));
 });
 
 test("sample --help lists every sampler and every sampler option flag", () => {

@@ -6,11 +6,13 @@
  * exact law of the whole sampler (its Markov chain, enumerated) and, at large T, with the joint itself.
  */
 import { test } from "node:test";
+import { stepContext } from "../src/diffusion/samplers/step-context.js";
+import { tokenLayout } from "../src/diffusion/state-layout.js";
 import assert from "node:assert/strict";
 import { Rng } from "../src/engine/rng.js";
 import type { Schedule } from "../src/diffusion/schedule.js";
 import { linear } from "../src/diffusion/schedules.js";
-import { subsProbs } from "../src/diffusion/subs.js";
+import { subsProbs } from "./helpers/table-denoiser.js";
 import type { Denoiser } from "../src/diffusion/denoiser.js";
 import {
   ancestralPolicy,
@@ -83,7 +85,7 @@ function stepCounts(policy: SamplerPolicy, t: number, s: number, n: number, seed
   const probs = Float64Array.from([...muFor(Z[0]!, MU[0]!), ...muFor(Z[1]!, MU[1]!)]);
   const tokens = z.slice();
   const rng = new Rng(seed);
-  const ctx: StepContext = { batch: 2, length: L, vocabSize: V, steps: 8, fixed: null, tokens, step: 3, t, s, schedule: lin, probs, rng };
+  const ctx: StepContext = stepContext({ batch: 2, length: L, layout: tokenLayout(V), steps: 8, fixed: null, tokens, step: 3, t, s, schedule: lin, probs, rng });
   const counts = [new Float64Array(64), new Float64Array(64)];
   for (let r = 0; r < n; r++) {
     tokens.set(z);
@@ -181,7 +183,7 @@ test("block wrapper step: the inner ancestral step on the current block only, on
   for (const [k, q0, q1] of [[0, [0.5, 0.5, 0], [0, 0.5, 0]], [2, [0, 0, 0.5], [0, 0, 0.5]]] as const) {
     const rng = new Rng(7 + k);
     const tokens = z.slice();
-    const ctx: StepContext = { batch: 2, length: L, vocabSize: V, steps: 4, fixed: null, tokens, step: k, t: 0.9, s: 0.8, schedule: lin, probs, rng };
+    const ctx: StepContext = stepContext({ batch: 2, length: L, layout: tokenLayout(V), steps: 4, fixed: null, tokens, step: k, t: 0.9, s: 0.8, schedule: lin, probs, rng });
     const counts = [new Float64Array(64), new Float64Array(64)];
     for (let r = 0; r < 12_000; r++) {
       tokens.set(z);
@@ -228,7 +230,7 @@ function stepMarginals(
       const z = Int32Array.from(x, (v, i) => ((pattern >> i) & 1 ? MASK : v));
       const pz = Array.from(z).reduce((a, v) => a * (v === MASK ? forward.maskProb(t) : forward.alpha(t)), joint.probs[nx]!);
       prepare?.(z);
-      const ctx: StepContext = { batch: 1, length: L, vocabSize: V, steps: 1, fixed: null, tokens: z, step: 0, t, s, schedule: lin, probs: trueMu(den, z), rng: noRng };
+      const ctx: StepContext = stepContext({ batch: 1, length: L, layout: tokenLayout(V), steps: 1, fixed: null, tokens: z, step: 0, t, s, schedule: lin, probs: trueMu(den, z), rng: noRng });
       const q = planProbabilities(policy, ctx);
       for (let i = 0; i < L; i++) {
         if (z[i] !== MASK) {
@@ -341,7 +343,7 @@ function chainLaw(policy: RemaskingPolicy, joint: JointDistribution, T: number):
       if (dist[n] === 0) continue;
       const z = Int32Array.from(stateOf(n));
       const probs = trueMu(den, z);
-      const q = planProbabilities(policy, { batch: 1, length: L, vocabSize: V, steps: T, fixed: null, tokens: z, step: k, t, s, schedule: lin, probs, rng: noRng });
+      const q = planProbabilities(policy, stepContext({ batch: 1, length: L, layout: tokenLayout(V), steps: T, fixed: null, tokens: z, step: k, t, s, schedule: lin, probs, rng: noRng }));
       const mu = [0, 1, 2].map((i) => Array.from(probs.subarray(i * V, i * V + V)));
       lawOf(Array.from(z), Array.from(q), mu).forEach((p, m) => (next[m] += dist[n]! * p));
     }

@@ -5,6 +5,8 @@
  * Distributional checks live in sampler-remdm-exact.test.ts.
  */
 import { test } from "node:test";
+import { stepContext } from "../src/diffusion/samplers/step-context.js";
+import { tokenLayout } from "../src/diffusion/state-layout.js";
 import assert from "node:assert/strict";
 import { Rng } from "../src/engine/rng.js";
 import type { Schedule } from "../src/diffusion/schedule.js";
@@ -56,7 +58,7 @@ function ctxOf(tokens: number[], t: number, s: number, extra: Partial<StepContex
   const B = extra.batch ?? 1;
   const probs = new Float64Array(tokens.length * V);
   tokens.forEach((x, n) => (x === MASK ? probs.fill(1 / V, n * V, n * V + V) : (probs[n * V + x] = 1)));
-  return { batch: B, length: tokens.length / B, vocabSize: V, steps: 10, fixed: null, tokens: Int32Array.from(tokens), step: 0, t, s, schedule: lin, probs, rng: new Rng(0), ...extra };
+  return stepContext({ batch: B, length: tokens.length / B, layout: tokenLayout(V), steps: 10, fixed: null, tokens: Int32Array.from(tokens), step: 0, t, s, schedule: lin, probs, rng: new Rng(0), ...extra });
 }
 
 const near = (a: number, b: number, tol = 1e-12): boolean => Math.abs(a - b) <= tol;

@@ -360,7 +360,7 @@ test("a remasking policy (ReMDM-shaped) fits the loop: remasks are traced and in
   const remask: SamplerPolicy = {
     name: "remask-test",
     step(ctx: StepContext) {
-      const { tokens, vocabSize: W } = ctx;
+      const { tokens, layout: { maskId: W } } = ctx;
       if (ctx.step === 1) for (let b = 0; b < ctx.batch; b++) tokens[b * ctx.length] = W;
       else for (let n = 0; n < tokens.length; n++) if (tokens[n] === W) tokens[n] = argmaxRow(ctx.probs, n * W, W);
     },

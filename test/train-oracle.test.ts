@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { datasetFromName, type MarkovChain, type TokenDataset } from "../src/data/index.js";
 import { scheduleFromName } from "../src/diffusion/schedule.js";
-import { evaluateNelbo } from "../src/eval/evaluate.js";
-import { netDenoiser } from "../src/models/net-denoiser.js";
+import { evaluateBound } from "../src/eval/evaluate.js";
+import { truncatedContinuous } from "../src/diffusion/bounds.js";
 import { loadTrainConfig } from "../src/train/config.js";
 import { train } from "../src/train/trainer.js";
 import { dataOptions } from "../src/cli/load-model.js";
@@ -22,7 +22,7 @@ test("oracle Markov chain: trained NELBO/token within 15% of the exact entropy",
     const L = config.data.seqLen;
     const exact = data.chain.exactSequenceEntropy(L) / L;
     const report = r.ema.withAveraged(() =>
-      evaluateNelbo(netDenoiser(r.model), data.splits.test, { seqLen: L, schedule: scheduleFromName("linear"), seed: 11, maxSequences: 2000, batch: 64 }),
+      evaluateBound(r.model.denoiser(), truncatedContinuous("nelbo", "NELBO", "digit"), data.splits.test, { seqLen: L, schedule: scheduleFromName("linear"), seed: 11, maxSequences: 2000, batch: 64, tMin: 1e-3, steps: 1 }),
     );
     t.diagnostic(`exact entropy ${exact.toFixed(4)} nats/token; NELBO ${report.nats_per_token.toFixed(4)} ± ${report.nats_per_token_stderr.toFixed(4)}`);
     const rel = (report.nats_per_token - exact) / exact;

@@ -19,7 +19,7 @@ const config = parseTrainConfig({
 const data = markovDataset({ seed: 3, K: 5, size: 20000 });
 
 function params(r: Awaited<ReturnType<typeof train>>): Float64Array[] {
-  return r.model.parameters().map((p) => p.toFloat64Array());
+  return r.model.network.parameters().map((p) => p.toFloat64Array());
 }
 
 test("resuming from a checkpoint reproduces the uninterrupted run exactly", async () => {

@@ -1,5 +1,7 @@
 /** Exact "table" denoisers over tiny state spaces, for checks by enumeration. */
 import type { Denoiser, States } from "../../src/diffusion/denoiser.js";
+import { consistentSet, logProbsFloat64, type Parameterization } from "../../src/diffusion/parameterization.js";
+import { tokenLayout, type StateLayout } from "../../src/diffusion/state-layout.js";
 
 /** A joint distribution over V^L sequences: probs[index(x)], index = Σ x_i V^(L-1-i). */
 export interface JointDistribution {
@@ -19,6 +21,12 @@ export function allSequences(V: number, L: number): Int32Array[] {
   return out;
 }
 
+/** The layout and parameterization of a plain one-position-per-token denoiser over V classes (SUBS). */
+export function tokenParts(V: number): { layout: StateLayout; parameterization: Parameterization } {
+  const layout = tokenLayout(V);
+  return { layout, parameterization: consistentSet(layout) };
+}
+
 /** Shannon entropy (nats) of a joint distribution. */
 export function entropy(d: JointDistribution): number {
   let h = 0;
@@ -33,7 +41,7 @@ export function entropy(d: JointDistribution): number {
 export function trueDenoiser(d: JointDistribution): Denoiser {
   const seqs = allSequences(d.V, d.L);
   return {
-    vocabSize: d.V,
+    ...tokenParts(d.V),
     timeConditioned: false,
     predict(states: States): Float64Array {
       const { V } = d;
@@ -55,7 +63,7 @@ export function trueDenoiser(d: JointDistribution): Denoiser {
 /** A denoiser given by an arbitrary function of one sequence's state (and time) -> logits [L·V]. */
 export function functionDenoiser(V: number, timeConditioned: boolean, f: (z: Int32Array, t: number) => Float64Array): Denoiser {
   return {
-    vocabSize: V,
+    ...tokenParts(V),
     timeConditioned,
     predict(states: States, t: Float64Array): Float64Array {
       const out = new Float64Array(states.tokens.length * V);
@@ -77,4 +85,10 @@ export function stateDenoiser(V: number, timeConditioned = false, onCall?: (s: S
     return out;
   });
   return { ...inner, predict: (s, t) => (onCall?.(s), inner.predict(s, t)) };
+}
+
+/** μ = exp of the SUBS log-probabilities of logits [B·L·V] for states (the restriction samplers apply), in float64. */
+export function subsProbs(logits: Float64Array, states: States, V: number): Float64Array {
+  const lp = logProbsFloat64(consistentSet(tokenLayout(V)), logits, states.tokens, states.batch, states.length, V);
+  return lp.map(Math.exp);
 }
