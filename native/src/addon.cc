@@ -179,6 +179,14 @@ std::string describeArgs(const Napi::CallbackInfo& info) {
 
 #define FN(name) static Napi::Value name(const Napi::CallbackInfo& info)
 
+// A number as JavaScript would print it (std::to_string pads doubles with zeros).
+static std::string jsNumber(double d) {
+  std::ostringstream s;
+  s.precision(17);
+  s << d;
+  return s.str();
+}
+
 // fromBuffer(typedArray, shape, dtype, device)
 FN(fromBuffer) {
   return guarded(info, "fromBuffer", [&]() -> Napi::Value {
@@ -265,9 +273,22 @@ FN(multinomial) {
 
 FN(manualSeed) {
   return guarded(info, "manualSeed", [&]() -> Napi::Value {
+    // Accepts integers 0 <= seed < 2^64 (a BigInt) or 0 <= seed <= 2^53 - 1 (a number); anything
+    // else used to be truncated or wrapped silently, aliasing distinct seeds.
     bool lossless = true;
-    uint64_t seed = info[0].IsBigInt() ? info[0].As<Napi::BigInt>().Uint64Value(&lossless)
-                                       : static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value());
+    uint64_t seed = 0;
+    if (info[0].IsBigInt()) {
+      seed = info[0].As<Napi::BigInt>().Uint64Value(&lossless);
+      if (!lossless) throw std::invalid_argument("seed must be an integer in [0, 2^64 - 1]");
+    } else if (info[0].IsNumber()) {
+      double d = info[0].As<Napi::Number>().DoubleValue();
+      if (!std::isfinite(d) || d != std::floor(d) || d < 0 || d > 9007199254740991.0)
+        throw std::invalid_argument("seed must be an integer in [0, 2^53 - 1] (pass a BigInt for larger seeds), got " +
+                                    jsNumber(d));
+      seed = static_cast<uint64_t>(d);
+    } else {
+      throw std::invalid_argument("seed must be a number or a BigInt");
+    }
     at::manual_seed(seed);
     return info.Env().Undefined();
   });
@@ -291,21 +312,33 @@ FN(setRngState) {
 }
 
 FN(shape) {
-  const at::Tensor& t = T(info, 0);
-  auto arr = Napi::Array::New(info.Env(), t.dim());
-  for (int64_t i = 0; i < t.dim(); i++) arr.Set(static_cast<uint32_t>(i), Napi::Number::New(info.Env(), static_cast<double>(t.size(i))));
-  return arr;
+  return guarded(info, "shape", [&]() -> Napi::Value {
+    const at::Tensor& t = T(info, 0);
+    auto arr = Napi::Array::New(info.Env(), t.dim());
+    for (int64_t i = 0; i < t.dim(); i++) arr.Set(static_cast<uint32_t>(i), Napi::Number::New(info.Env(), static_cast<double>(t.size(i))));
+    return arr;
+  });
 }
-FN(dtype) { return Napi::String::New(info.Env(), dtypeName(T(info, 0).scalar_type())); }
-FN(device) { return Napi::String::New(info.Env(), T(info, 0).device().str()); }
-FN(isDisposed) { return Napi::Boolean::New(info.Env(), !holder(info, 0)->t.defined()); }
+FN(dtype) {
+  return guarded(info, "dtype", [&]() -> Napi::Value { return Napi::String::New(info.Env(), dtypeName(T(info, 0).scalar_type())); });
+}
+FN(device) {
+  return guarded(info, "device", [&]() -> Napi::Value { return Napi::String::New(info.Env(), T(info, 0).device().str()); });
+}
+FN(isDisposed) {
+  return guarded(info, "isDisposed", [&]() -> Napi::Value { return Napi::Boolean::New(info.Env(), !holder(info, 0)->t.defined()); });
+}
 FN(dispose) {
-  release(info.Env(), holder(info, 0));
-  return info.Env().Undefined();
+  return guarded(info, "dispose", [&]() -> Napi::Value {
+    release(info.Env(), holder(info, 0));
+    return info.Env().Undefined();
+  });
 }
 FN(live) { return Napi::Number::New(info.Env(), static_cast<double>(liveCount())); }
 
-FN(requiresGrad) { return Napi::Boolean::New(info.Env(), T(info, 0).requires_grad()); }
+FN(requiresGrad) {
+  return guarded(info, "requiresGrad", [&]() -> Napi::Value { return Napi::Boolean::New(info.Env(), T(info, 0).requires_grad()); });
+}
 FN(setRequiresGrad) {
   return guarded(info, "setRequiresGrad", [&]() -> Napi::Value {
     T(info, 0).set_requires_grad(info[1].As<Napi::Boolean>().Value());
@@ -314,13 +347,17 @@ FN(setRequiresGrad) {
 }
 // grad(t) -> handle or null
 FN(grad) {
-  const at::Tensor& g = T(info, 0).grad();
-  if (!g.defined()) return info.Env().Null();
-  return wrap(info.Env(), g);
+  return guarded(info, "grad", [&]() -> Napi::Value {
+    const at::Tensor& g = T(info, 0).grad();
+    if (!g.defined()) return info.Env().Null();
+    return wrap(info.Env(), g);
+  });
 }
 FN(clearGrad) {
-  T(info, 0).mutable_grad() = at::Tensor();
-  return info.Env().Undefined();
+  return guarded(info, "clearGrad", [&]() -> Napi::Value {
+    T(info, 0).mutable_grad() = at::Tensor();
+    return info.Env().Undefined();
+  });
 }
 // backward(t, gradient?)
 FN(backward) {
@@ -332,18 +369,29 @@ FN(backward) {
   });
 }
 FN(setGradEnabled) {
-  bool prev = c10::GradMode::is_enabled();
-  c10::GradMode::set_enabled(info[0].As<Napi::Boolean>().Value());
-  return Napi::Boolean::New(info.Env(), prev);
+  return guarded(info, "setGradEnabled", [&]() -> Napi::Value {
+    bool prev = c10::GradMode::is_enabled();
+    c10::GradMode::set_enabled(info[0].As<Napi::Boolean>().Value());
+    return Napi::Boolean::New(info.Env(), prev);
+  });
 }
 FN(isGradEnabled) { return Napi::Boolean::New(info.Env(), c10::GradMode::is_enabled()); }
 
 FN(setNumThreads) {
-  at::set_num_threads(info[0].As<Napi::Number>().Int32Value());
-  return info.Env().Undefined();
+  return guarded(info, "setNumThreads", [&]() -> Napi::Value {
+    double n = info[0].As<Napi::Number>().DoubleValue();
+    if (!std::isfinite(n) || n != std::floor(n) || n < 1 || n > 1024)
+      throw std::invalid_argument("the thread count must be an integer from 1 to 1024, got " + jsNumber(n));
+    at::set_num_threads(static_cast<int>(n));
+    return info.Env().Undefined();
+  });
 }
-FN(getNumThreads) { return Napi::Number::New(info.Env(), at::get_num_threads()); }
-FN(hasCuda) { return Napi::Boolean::New(info.Env(), at::hasCUDA()); }
+FN(getNumThreads) {
+  return guarded(info, "getNumThreads", [&]() -> Napi::Value { return Napi::Number::New(info.Env(), at::get_num_threads()); });
+}
+FN(hasCuda) {
+  return guarded(info, "hasCuda", [&]() -> Napi::Value { return Napi::Boolean::New(info.Env(), at::hasCUDA()); });
+}
 
 void registerTensorFunctions(Napi::Env env, Napi::Object e) {
 #define REG(n) e.Set(#n, Napi::Function::New(env, n, #n))

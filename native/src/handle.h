@@ -41,8 +41,10 @@ at::TensorOptions options(const std::string& dtype, const std::string& device);
 // A JS array of handles from a tuple or vector of tensors.
 Napi::Value wrapAll(Napi::Env env, const std::vector<at::Tensor>& ts);
 
-// Runs `f`, converting c10 and std exceptions into a JS Error naming the op and the shapes of
-// the tensor arguments.
+// Runs `f`, converting c10 and std exceptions (and anything else thrown) into a JS Error naming
+// the op and the shapes of the tensor arguments. Every exported function goes through it; as a
+// second line of defence binding.gyp defines NODE_ADDON_API_CPP_EXCEPTIONS_ALL, so an exception
+// escaping any callback becomes a JS Error instead of std::terminate (abort).
 std::string describeArgs(const Napi::CallbackInfo& info);
 template <class F>
 Napi::Value guarded(const Napi::CallbackInfo& info, const char* op, F&& f) {
@@ -55,8 +57,12 @@ Napi::Value guarded(const Napi::CallbackInfo& info, const char* op, F&& f) {
     auto cut = msg.find("\nException raised from");
     if (cut != std::string::npos) msg = msg.substr(0, cut);
     throw Napi::Error::New(info.Env(), std::string(op) + describeArgs(info) + ": " + msg);
+  } catch (const std::bad_alloc&) {
+    throw Napi::Error::New(info.Env(), std::string(op) + describeArgs(info) + ": out of memory (std::bad_alloc)");
   } catch (const std::exception& e) {
     throw Napi::Error::New(info.Env(), std::string(op) + describeArgs(info) + ": " + e.what());
+  } catch (...) {
+    throw Napi::Error::New(info.Env(), std::string(op) + describeArgs(info) + ": unknown native exception");
   }
 }
 

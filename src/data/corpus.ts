@@ -5,6 +5,7 @@ import { encodeBytes } from "./char-text.js";
 import { charDataset } from "./char-dataset.js";
 import type { TokenDataset } from "./dataset.js";
 import { defaultDataDir } from "./paths.js";
+import { readRegularFile } from "./read-file.js";
 
 /** Default location of the prepared corpus: <package root>/data/fortunes.txt. */
 export function defaultFortunesPath(): string {
@@ -13,7 +14,7 @@ export function defaultFortunesPath(): string {
 
 /** Reads a prepared corpus file (27-symbol text, at most one trailing newline) as ids. */
 export function readCharFile(file: string): Uint8Array {
-  let bytes: Uint8Array = fs.readFileSync(file);
+  let bytes: Uint8Array = readRegularFile(file, { what: "corpus file" });
   if (bytes.length > 0 && bytes[bytes.length - 1] === 10) bytes = bytes.subarray(0, bytes.length - 1);
   return encodeBytes(bytes, file);
 }

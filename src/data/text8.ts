@@ -12,6 +12,7 @@ import { encodeBytes } from "./char-text.js";
 import { charDatasetFromSplits } from "./char-dataset.js";
 import { splitStream, type TokenDataset } from "./dataset.js";
 import { defaultDataDir } from "./paths.js";
+import { readRegularFile } from "./read-file.js";
 
 /** The official download. */
 export const TEXT8_URL = "http://mattmahoney.net/dc/text8.zip";
@@ -145,6 +146,6 @@ export function loadText8(dir: string = defaultText8Dir()): TokenDataset {
         `run \`maskdiff data text8\` to download it, or prepareText8(<text8 or text8.zip>, "${dir}")`,
     );
   }
-  const [train, valid, test] = files.map((f) => encodeBytes(fs.readFileSync(f), f)) as [Uint8Array, Uint8Array, Uint8Array];
+  const [train, valid, test] = files.map((f) => encodeBytes(readRegularFile(f, { what: "text8 file" }), f)) as [Uint8Array, Uint8Array, Uint8Array];
   return charDatasetFromSplits("text8", { train, valid, test }, dir);
 }

@@ -101,8 +101,21 @@ function load(): NativeAddon {
   }
   const addon = createRequire(import.meta.url)(file) as NativeAddon;
   // Intra-op threads on top of OpenBLAS's own threads oversubscribe a small CPU.
-  addon.setNumThreads(Number(process.env.MASKDIFF_TORCH_THREADS ?? 1));
+  addon.setNumThreads(torchThreadsFromEnv(process.env.MASKDIFF_TORCH_THREADS));
   return addon;
+}
+
+/**
+ * The intra-op thread count from MASKDIFF_TORCH_THREADS (unset or empty: 1). Anything but an
+ * integer from 1 to 1024 is refused with a message naming the variable: libtorch's
+ * set_num_threads(0) throws a c10::Error, which used to abort the process at import.
+ */
+export function torchThreadsFromEnv(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === "") return 1;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1024)
+    throw new Error(`maskdiff: MASKDIFF_TORCH_THREADS must be an integer from 1 to 1024, got ${JSON.stringify(raw)}`);
+  return n;
 }
 
 /** The loaded binding. */

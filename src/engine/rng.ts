@@ -15,8 +15,11 @@ function mix32(x: number): number {
 export class Rng {
   private gen: Generator;
 
-  /** A stream seeded with an integer. */
+  /** A stream seeded with an integer in [0, 2^32 − 1]. */
   constructor(seed: number) {
+    // mix32 keeps only seed mod 2^32 (and truncates fractions): refuse what would alias.
+    if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)
+      throw new RangeError(`Rng: seed must be an integer from 0 to 2^32 - 1 (4294967295), got ${seed}`);
     this.gen = xoroshiro128plus(mix32(seed));
     for (let i = 0; i < 4; i++) this.gen.next(); // leave the low-entropy start of small seeds behind
   }

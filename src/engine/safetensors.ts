@@ -1,8 +1,9 @@
 /** Reading and writing tensors in the safetensors file format. */
 import { randomBytes } from "node:crypto";
 import { endianness } from "node:os";
-import { dirname } from "node:path";
+import { readdirSync, rmSync } from "node:fs";
 import { open, rename, rm, type FileHandle } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { tensor } from "./create.js";
 import { Tensor, type DType } from "./tensor.js";
 
@@ -126,6 +127,61 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
+// ---------------------------------------------------------------- temporary files
+
+/** Temporary files of writes in flight in this process (never stale). */
+const inFlight = new Set<string>();
+const TEMP_RE = /^(.+)\.tmp-(\d+)-[0-9a-f]{12}$/;
+
+/** The temporary sibling a write of path goes to first: "<path>.tmp-<pid>-<12 hex digits>". */
+export function tempPathFor(path: string): string {
+  return `${path}.tmp-${process.pid}-${randomBytes(6).toString("hex")}`;
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM"; // exists, owned by someone else
+  }
+}
+
+/**
+ * Removes the temporary files that killed writes left in dir: names "<file>.tmp-<pid>-<hex>"
+ * whose writer is no longer running (or is this process but the write is not in flight, as
+ * after a PID is reused). Files of live writers are left alone. Returns the paths removed.
+ */
+export function removeStaleTempFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = TEMP_RE.exec(name);
+    if (!m) continue;
+    const path = join(dir, name);
+    const pid = Number(m[2]);
+    const stale = pid === process.pid ? !inFlight.has(path) : !processIsAlive(pid);
+    if (!stale) continue;
+    try {
+      rmSync(path, { force: true });
+      removed.push(path);
+    } catch {
+      // a file we cannot remove is left for the user; the next write does not need its name
+    }
+  }
+  return removed;
+}
+
+/** Whether name is a temporary file of saveSafetensors. */
+export function isTempFileName(name: string): boolean {
+  return TEMP_RE.test(basename(name));
+}
+
 /**
  * Writes tensors and string metadata to path in safetensors format, atomically: the data
  * goes to a temporary file beside path, is fsynced, then renamed over path; on failure an
@@ -138,7 +194,8 @@ export async function saveSafetensors(
 ): Promise<void> {
   requireLittleEndian(path);
   const { header, parts } = plan(path, tensors, metadata);
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString("hex")}`;
+  const tmp = tempPathFor(path);
+  inFlight.add(tmp);
   let fh: FileHandle | undefined;
   try {
     fh = await open(tmp, "wx");
@@ -152,6 +209,8 @@ export async function saveSafetensors(
     await fh?.close().catch(() => undefined);
     await rm(tmp, { force: true }).catch(() => undefined);
     throw e;
+  } finally {
+    inFlight.delete(tmp);
   }
   await syncDir(dirname(path));
 }
