@@ -99,8 +99,8 @@ test("remaskStep with σ = 0 is the ancestral step draw for draw (same tokens, s
       const sum = probs[n * V]! + probs[n * V + 1]! + probs[n * V + 2]!;
       for (let v = 0; v < V; v++) probs[n * V + v]! /= sum;
     }
-    const b = { ...a, tokens: a.tokens.slice(), probs, rng: new Rng(seed) };
-    const c = { ...a, tokens: a.tokens.slice(), probs, rng: new Rng(seed) };
+    const b = ctxOf(init, 0.7, 0.45, { batch: 3, schedule, probs, rng: new Rng(seed) });
+    const c = ctxOf(init, 0.7, 0.45, { batch: 3, schedule, probs, rng: new Rng(seed) });
     ancestralPolicy().step(b);
     remaskStep(c, 0);
     assert.deepEqual(c.tokens, b.tokens);

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { UserError } from "../cli/user-error.js";
 import { scheduleFromName } from "../diffusion/schedule.js";
+import { MAX_SEED, TRAIN_SEED_OFFSET } from "../engine/seed.js";
 import { md4Schema } from "../methods/md4/config.js";
 import { primeSchema } from "../methods/prime/config.js";
 
@@ -12,15 +13,15 @@ const MARKOV_FIELDS = ["markovSeed", "markovSymbols", "markovSize"] as const;
 /** Schema of a training config; unknown keys are rejected. */
 export const TrainConfigSchema = z
   .object({
-    seed: z.number().int().nonnegative().default(0),
+    seed: z.number().int().min(0).max(MAX_SEED - TRAIN_SEED_OFFSET).default(0),
     data: z
       .object({
         name: z.string().min(1).describe('dataset: "fortunes", "markov", "hmm", "text8" or "text:<path>"'),
         seqLen: z.number().int().min(2).max(65536),
-        markovSeed: z.number().int().nonnegative().optional(),
+        markovSeed: z.number().int().min(0).max(MAX_SEED).optional(),
         markovSymbols: z.number().int().min(2).max(26).optional(),
         markovSize: z.number().int().min(1000).optional(),
-        hmmSeed: z.number().int().nonnegative().optional(),
+        hmmSeed: z.number().int().min(0).max(MAX_SEED).optional(),
         hmmHidden: z.number().int().min(1).max(64).optional(),
         hmmStickiness: z.number().min(0).lt(1).optional(),
         hmmSize: z.number().int().min(1000).optional(),

@@ -17,7 +17,10 @@ import { methodNamed } from "../methods/registry.js";
 import { AdamW, clipGradNorm, Ema, warmupCosine } from "../optim/index.js";
 import { UserError } from "../cli/user-error.js";
 import type { TrainConfig } from "./config.js";
-import { listCheckpoints, loadCheckpoint, readCheckpointMeta, saveCheckpoint } from "./checkpoint.js";
+import { checkSeed, TRAIN_SEED_OFFSET } from "../engine/seed.js";
+import { checkTrainMemory } from "../engine/memory-check.js";
+import { describeFallback, listCheckpoints, newestValidCheckpoint, saveCheckpoint } from "./checkpoint.js";
+import { acquireRunLock } from "./run-lock.js";
 import { RunLog } from "./run-log.js";
 import { packageVersion } from "./version.js";
 
@@ -67,13 +70,25 @@ function sameExceptTrain(a: TrainConfig, b: TrainConfig): string[] {
   return diffs;
 }
 
-/** Trains (or resumes training of) a model on a dataset; returns the final state. */
+/** Trains (or resumes training of) a model on a dataset; returns the final state. The run directory is locked meanwhile. */
 export async function train(config: TrainConfig, data: TokenDataset, opts: TrainOptions): Promise<TrainResult> {
+  mkdirSync(opts.outDir, { recursive: true });
+  const lock = acquireRunLock(opts.outDir, { command: "train" });
+  try {
+    return await trainLocked(config, data, opts);
+  } finally {
+    lock.release();
+  }
+}
+
+async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainOptions): Promise<TrainResult> {
   const tc = config.train;
   const schedule = scheduleFromName(config.diffusion.schedule);
-  mkdirSync(opts.outDir, { recursive: true });
   if (!opts.resume && listCheckpoints(opts.outDir).length)
     throw new UserError(`${opts.outDir} already holds checkpoints: pass --resume to continue that run, or choose another --out`);
+  checkSeed(config.seed, "seed", TRAIN_SEED_OFFSET);
+  const m = config.model;
+  checkTrainMemory({ vocab: data.vocabSize + 1, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond }, tc.batch, config.data.seqLen);
   manualSeed(config.seed);
   const method = methodNamed(config.method.name);
   const built = method.build(config, data.vocabSize);
@@ -86,12 +101,15 @@ export async function train(config: TrainConfig, data: TokenDataset, opts: Train
   let step = 0;
 
   if (opts.resume) {
-    const latest = listCheckpoints(opts.outDir).at(-1);
-    if (!latest) throw new UserError(`--resume: no checkpoint (ckpt-*.safetensors) in ${opts.outDir}`);
-    const diffs = sameExceptTrain((await readCheckpointMeta(latest)).config, config);
-    if (diffs.length) throw new UserError(`--resume: the config does not match checkpoint ${latest}:\n  ${diffs.join("\n  ")}`);
     const shapes = Object.fromEntries(params.map(([n, p]) => [n, p.shape]));
-    const { meta, tensors } = await loadCheckpoint(latest, shapes);
+    const found = await newestValidCheckpoint(opts.outDir, shapes);
+    if (!found) throw new UserError(`--resume: no checkpoint (ckpt-*.safetensors) in ${opts.outDir}`);
+    const { meta } = found;
+    const tensors = found.tensors!;
+    const diffs = sameExceptTrain(meta.config, config);
+    if (diffs.length) throw new UserError(`--resume: the config does not match checkpoint ${found.path}:\n  ${diffs.join("\n  ")}`);
+    const fallback = describeFallback(found);
+    if (fallback) process.stderr.write(`warning: ${fallback}\n`);
     model.loadStateDict(tensors.model);
     noGrad(() => ema.shadow.forEach((s, i) => s.copyInPlace(tensors.ema[params[i]![0]]!)));
     opt.loadState({ step: meta.adamStep, m: params.map(([n]) => tensors.adamM[n]!), v: params.map(([n]) => tensors.adamV[n]!) });
@@ -143,7 +161,7 @@ export async function train(config: TrainConfig, data: TokenDataset, opts: Train
       out.loss.backward();
       return { loss: out.loss.item(), terms: out.terms };
     });
-    if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${step + 1}: loss is ${loss}`);
+    if (!Number.isFinite(loss)) throw new UserError(`training diverged at step ${step + 1}: the loss is ${loss}; nothing was saved over the last checkpoint (lower train.lr or raise train.warmup)`);
     const gradNorm = tc.gradClip ? clipGradNorm(opt.params, tc.gradClip) : NaN;
     opt.update();
     opt.zeroGrad();

@@ -13,7 +13,7 @@ import { DEFAULT_TRIGRAM_ALPHA } from "../../eval/sampler-eval-score.js";
 import { checkStepList, DEFAULT_STEP_LIST, parseStepList } from "../../eval/sampler-eval-steps.js";
 import { samplerEvalMarkdown } from "../../eval/sampler-eval-table.js";
 import { loadModel } from "../load-model.js";
-import { intAtLeast, numberIn, probability } from "../options.js";
+import { seedArg, intAtLeast, numberIn, probability } from "../options.js";
 import { UserError } from "../user-error.js";
 
 /** Samplers compared by default. */
@@ -72,7 +72,7 @@ export function evalSamplersCommand(): Command {
     .option("--samplers <list>", "comma-separated sampler specs, name or name:key=value,...", DEFAULT_SAMPLERS)
     .option("--steps <list>", "comma-separated step counts: integers or aL/b with L the sequence length", DEFAULT_STEP_LIST)
     .option("-n, --n <n>", "samples per sampler and step count", intAtLeast(2), 64)
-    .option("--seed <s>", "random seed (the same for every sampler and T)", intAtLeast(0), 0)
+    .option("--seed <s>", "random seed (the same for every sampler and T)", seedArg(), 0)
     .option("--top-p <p>", "nucleus mass in (0, 1]", probability, 1)
     .option("--trigram-alpha <a>", "add-alpha smoothing of the samples' trigram counts", numberIn(1e-12, 1e6), DEFAULT_TRIGRAM_ALPHA)
     .option("--no-reference", "leave out the reference row (samples of the true HMM)")

@@ -4,7 +4,7 @@ import { scheduleFromName } from "../../diffusion/schedule.js";
 import { evaluateBound, type NelboReport } from "../../eval/evaluate.js";
 import { formatBound } from "../../eval/metrics.js";
 import { loadModel } from "../load-model.js";
-import { intAtLeast } from "../options.js";
+import { seedArg, intAtLeast } from "../options.js";
 
 /** The eval command. */
 export function evalCommand(): Command {
@@ -14,7 +14,7 @@ export function evalCommand(): Command {
     .addOption(new Option("--split <s>", "data split").choices(["valid", "test"]).default("valid"))
     .option("--steps <T>", "also estimate the certified T-step bound with this T", intAtLeast(1))
     .option("--sequences <n>", "evaluate at most n length-L chunks (default: all)", intAtLeast(1))
-    .option("--seed <s>", "random seed", intAtLeast(0), 0)
+    .option("--seed <s>", "random seed", seedArg(), 0)
     .option("--json", "print JSON")
     .action(async (o: { checkpoint: string; split: "valid" | "test"; steps?: number; sequences?: number; seed: number; json?: boolean }) => {
       const { model, method, meta, data } = await loadModel(o.checkpoint);

@@ -13,8 +13,9 @@ import {
 } from "../../diffusion/samplers/index.js";
 import type { TokenDataset } from "../../data/dataset.js";
 import type { MethodModel } from "../../methods/method.js";
+import { checkSampleMemory } from "../../engine/memory-check.js";
 import { loadModel } from "../load-model.js";
-import { intAtLeast, probability } from "../options.js";
+import { seedArg, intAtLeast, probability } from "../options.js";
 import { UserError } from "../user-error.js";
 
 /** Options of drawSamples. */
@@ -124,7 +125,7 @@ export function sampleCommand(): Command {
   for (const [, flag, , help] of samplerFlags) cmd.option(flag, help, flag === "--block <n>" ? intAtLeast(1) : finiteNumber);
   return cmd
     .option("--length <L>", "sequence length (default: the trained length)", intAtLeast(1))
-    .option("--seed <s>", "random seed", intAtLeast(0), 0)
+    .option("--seed <s>", "random seed", seedArg(), 0)
     .option("-n, --n <n>", "number of samples", intAtLeast(1), 4)
     .option("--json", "print JSON")
     .action(async (o) => {
@@ -133,6 +134,8 @@ export function sampleCommand(): Command {
       const policy = policyFor(spec, {});
       const { model, method, meta, data } = await loadModel(o.checkpoint);
       const length = o.length ?? meta.config.data.seqLen;
+      const m = meta.config.model;
+      checkSampleMemory({ vocab: data.vocabSize + 1, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond }, o.n, length);
       const steps = o.steps ?? length;
       const t0 = performance.now();
       const out = drawSamples(model, data, {

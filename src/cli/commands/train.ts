@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { datasetFromName } from "../../data/index.js";
 import { bigramCrossEntropy, unigramCrossEntropy } from "../../data/ngram.js";
 import { formatBound } from "../../eval/metrics.js";
+import { checkRunDir } from "../../train/run-dir.js";
 import { loadTrainConfig } from "../../train/config.js";
 import { listCheckpoints } from "../../train/checkpoint.js";
 import { train } from "../../train/trainer.js";
@@ -32,6 +33,7 @@ export function trainCommand(): Command {
         throw new UserError(`data.name '${config.data.name}': ${(e as Error).message}`);
       }
       const outDir = o.out ?? join("runs", basename(o.config).replace(/\.json$/, ""));
+      checkRunDir(outDir);
       // Checked here so that a failed --resume does not leave an empty run directory behind.
       if (o.resume && !listCheckpoints(outDir).length) throw new UserError(`--resume: no checkpoint (ckpt-*.safetensors) in ${outDir}`);
       const progress = new TrainProgress(config.train.steps, 0);

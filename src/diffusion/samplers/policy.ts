@@ -39,8 +39,9 @@ export interface StepContext extends BeginContext {
   /** The random stream; a policy's draws must depend only on this stream, the state and μ. */
   readonly rng: Rng;
   /**
-   * The value a revealed position n takes: a class c drawn from its token's μ (once per token per step, so
-   * positions of one token revealed together agree), then c's digit at n. At one position per token, a draw from μ.
+   * The value a revealed position n takes: at one position per token, a draw from μ; with sub-tokens, the digit
+   * at n of a class drawn from its token's μ given the token's visible digits, so that the positions of one
+   * token revealed in a step jointly follow one class drawn from μ (it reads ctx.tokens as the step goes).
    */
   draw(n: number): number;
 }

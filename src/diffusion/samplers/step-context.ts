@@ -25,19 +25,27 @@ export interface StepInput {
   fixed?: Uint8Array | null;
 }
 
-/** A draw function for a step: one class per token, drawn at the token's first revealed position, then its digits. */
-export function tokenDraws(layout: StateLayout, probs: Float64Array, rng: Rng): (n: number) => number {
-  const { classes: C, positionsPerToken: ell } = layout;
+/**
+ * The draw function of a step. With one position per token, a draw from the position's μ row. With sub-tokens,
+ * position n of token i takes digit n mod ℓ of a class c drawn from μ_i restricted to the classes that agree
+ * with the token's currently visible positions in `tokens`: positions of one token revealed in one step thus
+ * follow the chain rule of a single draw c ~ μ_i (μ_i already agrees with the state at the step's start).
+ */
+export function tokenDraws(layout: StateLayout, tokens: Int32Array, probs: Float64Array, rng: Rng): (n: number) => number {
+  const { classes: C, positionsPerToken: ell, maskId, digitTable } = layout;
   if (ell === 1) return (n) => sampleCategorical(probs, n * C, C, rng);
-  const drawn = new Map<number, number>();
+  const row = new Float64Array(C);
   return (n) => {
     const i = Math.floor(n / ell);
-    let c = drawn.get(i);
-    if (c === undefined) {
-      c = sampleCategorical(probs, i * C, C, rng);
-      drawn.set(i, c);
+    for (let c = 0; c < C; c++) {
+      let ok = probs[i * C + c]! > 0;
+      for (let j = 0; j < ell && ok; j++) {
+        const v = tokens[i * ell + j]!;
+        ok = v === maskId || digitTable[j * C + c] === v;
+      }
+      row[c] = ok ? probs[i * C + c]! : 0;
     }
-    return symbolOf(layout, c, n % ell);
+    return symbolOf(layout, sampleCategorical(row, 0, C, rng), n % ell);
   };
 }
 
@@ -48,7 +56,7 @@ export function beginContext(x: StepInput): BeginContext {
 
 /** The StepContext of a step input. */
 export function stepContext(x: StepInput): StepContext {
-  return { ...beginContext(x), step: x.step ?? 0, t: x.t, s: x.s, schedule: x.schedule, probs: x.probs, rng: x.rng, draw: tokenDraws(x.layout, x.probs, x.rng) };
+  return { ...beginContext(x), step: x.step ?? 0, t: x.t, s: x.s, schedule: x.schedule, probs: x.probs, rng: x.rng, draw: tokenDraws(x.layout, x.tokens, x.probs, x.rng) };
 }
 
 /** Runs one step of `policy` in place on x.tokens (calling begin first when x.step is 0 or absent). */
