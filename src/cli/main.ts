@@ -1,8 +1,9 @@
-/** The `maskdiff` command line: train, sample, eval, eval-samplers, data. */
+/** The `maskdiff` command line: train, sample, eval, eval-samplers, data, prime-ell. */
 import { Command, CommanderError } from "commander";
 import { dataCommand } from "./commands/data.js";
 import { evalCommand } from "./commands/eval.js";
 import { evalSamplersCommand } from "./commands/eval-samplers.js";
+import { primeEllCommand } from "./commands/prime-ell.js";
 import { sampleCommand } from "./commands/sample.js";
 import { trainCommand } from "./commands/train.js";
 import { UserError } from "./user-error.js";
@@ -11,7 +12,7 @@ const program = new Command("maskdiff")
   .description("Masked discrete diffusion models: train, sample, evaluate")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-for (const c of [trainCommand(), sampleCommand(), evalCommand(), evalSamplersCommand(), dataCommand()]) program.addCommand(c.exitOverride());
+for (const c of [trainCommand(), sampleCommand(), evalCommand(), evalSamplersCommand(), dataCommand(), primeEllCommand()]) program.addCommand(c.exitOverride());
 
 try {
   await program.parseAsync(process.argv);

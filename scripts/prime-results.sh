@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Produces the numbers of docs/results/prime.md: MDM-Prime ℓ = 1..4 on the built-in English corpus (same DiT,
+# equal steps) and Prime ℓ = 2, 4 against MD4 on the HMM oracle (oracle NLL, trigram KL and idle steps over T).
+# Usage: bash scripts/prime-results.sh [STEPS] [HMM_STEPS]   (defaults 800 and 600; about 20 min on 2 cores)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+STEPS=${1:-800}
+HMM_STEPS=${2:-600}
+OUT=runs/prime-results
+mkdir -p "$OUT"
+cfg() { # cfg NAME BASE METHOD_JSON STEPS BATCH
+  node -e '
+    const [base, method, steps, batch, d] = process.argv.slice(1);
+    const c = JSON.parse(require("fs").readFileSync(base, "utf8"));
+    c.method = JSON.parse(method); c.model.d = Number(d);
+    Object.assign(c.train, { steps: Number(steps), batch: Number(batch), evalEvery: Number(steps), checkpointEvery: Number(steps), evalSequences: 256 });
+    process.stdout.write(JSON.stringify(c));' "$2" "$3" "$4" "$5" "$6" > "$OUT/$1.json"
+}
+for ell in 1 2 3 4; do
+  name=fortunes-l$ell
+  cfg $name configs/prime-fortunes.json "{\"name\":\"prime\",\"ell\":$ell}" "$STEPS" 32 96
+  [ -d "$OUT/$name" ] || node bin/maskdiff.js train --config "$OUT/$name.json" --out "$OUT/$name" --samples 0 --json > "$OUT/$name.train.json"
+  ck=$(ls "$OUT/$name"/ckpt-*.safetensors | tail -1)
+  node bin/maskdiff.js eval --checkpoint "$ck" --sequences 512 --steps 256 --json > "$OUT/$name.eval.json"
+done
+for m in md4 prime2 prime4; do
+  case $m in md4) method='{"name":"md4"}';; prime2) method='{"name":"prime","ell":2}';; prime4) method='{"name":"prime","ell":4}';; esac
+  cfg hmm-$m configs/prime-hmm.json "$method" "$HMM_STEPS" 64 128
+  [ -d "$OUT/hmm-$m" ] || node bin/maskdiff.js train --config "$OUT/hmm-$m.json" --out "$OUT/hmm-$m" --samples 0 --json > "$OUT/hmm-$m.train.json"
+  ck=$(ls "$OUT/hmm-$m"/ckpt-*.safetensors | tail -1)
+  node bin/maskdiff.js eval-samplers --checkpoint "$ck" --samplers ancestral --steps L/4,L/2,L,2L,4L -n 128 --json > "$OUT/hmm-$m.samplers.jsonl"
+done
+echo "results in $OUT"
