@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Produces the numbers of docs/results/prime.md: MDM-Prime ℓ = 1..4 on the built-in English corpus (same DiT,
 # equal steps) and Prime ℓ = 2, 4 against MD4 on the HMM oracle (oracle NLL, trigram KL and idle steps over T).
-# Usage: bash scripts/prime-results.sh [STEPS] [HMM_STEPS]   (defaults 800 and 600; about 20 min on 2 cores)
+# Usage: bash scripts/prime-results.sh [STEPS] [HMM_STEPS]   (defaults 1500 and 1000; about an hour on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-STEPS=${1:-800}
-HMM_STEPS=${2:-600}
+STEPS=${1:-1500}
+HMM_STEPS=${2:-1000}
 OUT=runs/prime-results
 mkdir -p "$OUT"
 cfg() { # cfg NAME BASE METHOD_JSON STEPS BATCH
@@ -16,12 +16,19 @@ cfg() { # cfg NAME BASE METHOD_JSON STEPS BATCH
     Object.assign(c.train, { steps: Number(steps), batch: Number(batch), evalEvery: Number(steps), checkpointEvery: Number(steps), evalSequences: 256 });
     process.stdout.write(JSON.stringify(c));' "$2" "$3" "$4" "$5" "$6" > "$OUT/$1.json"
 }
-for ell in 1 2 3 4; do
-  name=fortunes-l$ell
-  cfg $name configs/prime-fortunes.json "{\"name\":\"prime\",\"ell\":$ell}" "$STEPS" 32 96
-  [ -d "$OUT/$name" ] || node bin/maskdiff.js train --config "$OUT/$name.json" --out "$OUT/$name" --samples 0 --json > "$OUT/$name.train.json"
-  ck=$(ls "$OUT/$name"/ckpt-*.safetensors | tail -1)
-  node bin/maskdiff.js eval --checkpoint "$ck" --sequences 512 --steps 256 --json > "$OUT/$name.eval.json"
+run() { # run NAME ELL STEPS: train (unless done) and evaluate every bound, T-step with T = 256
+  cfg $1 configs/prime-fortunes.json "{\"name\":\"prime\",\"ell\":$2}" "$3" 32 96
+  [ -d "$OUT/$1" ] || node bin/maskdiff.js train --config "$OUT/$1.json" --out "$OUT/$1" --samples 0 --json > "$OUT/$1.train.json"
+  ck=$(ls "$OUT/$1"/ckpt-*.safetensors | tail -1)
+  node bin/maskdiff.js eval --checkpoint "$ck" --sequences 512 --steps 256 --json > "$OUT/$1.eval.json"
+}
+seconds() { node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).seconds)' "$1"; }
+for ell in 1 2 3 4; do run fortunes-l$ell $ell "$STEPS"; done
+# equal wall-clock: each ℓ > 1 gets the steps that fit in the time ℓ = 1 took for STEPS steps
+base=$(seconds "$OUT/fortunes-l1.train.json")
+for ell in 2 3 4; do
+  steps=$(node -e 'console.log(Math.min(+process.argv[1], Math.round(+process.argv[1] * +process.argv[2] / +process.argv[3])))' "$STEPS" "$base" "$(seconds "$OUT/fortunes-l$ell.train.json")")
+  run fortunes-l$ell-wall $ell "$steps"
 done
 for m in md4 prime2 prime4; do
   case $m in md4) method='{"name":"md4"}';; prime2) method='{"name":"prime","ell":2}';; prime4) method='{"name":"prime","ell":4}';; esac

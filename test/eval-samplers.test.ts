@@ -109,7 +109,7 @@ after(() => {
 
 const KEYS = [
   "sampler", "T", "oracle_nll", "oracle_nll_stderr", "true_entropy", "unigram_entropy", "trigram_kl", "trigram_kl_true_model",
-  "trigram_kl_model_true", "nfe", "nfe_noncached", "seconds",
+  "trigram_kl_model_true", "nfe", "nfe_noncached", "nfe_per_sequence", "nfe_per_sequence_formula", "seconds",
 ];
 
 test("eval-samplers --json --plot: one JSON line per sampler × T with every key, and an SVG figure", () => {
@@ -130,6 +130,8 @@ test("eval-samplers --json --plot: one JSON line per sampler × T with every key
   for (const row of rows.slice(1)) {
     assert.ok(row.nfe === row.T || row.nfe === row.T + 1, `nfe ${row.nfe} for T ${row.T}`);
     assert.ok(row.nfe_noncached >= 1 && row.nfe_noncached <= row.nfe && row.seconds > 0);
+    assert.ok(row.nfe_per_sequence >= 1 && row.nfe_per_sequence <= row.nfe_noncached, `per-sequence N-NFE ${row.nfe_per_sequence}`);
+    assert.ok(row.nfe_per_sequence_formula > 0 && row.nfe_per_sequence_formula <= row.T);
   }
   // an untrained model is far from the oracle; its samples score worse than the HMM's own
   assert.ok(rows[1].oracle_nll > rows[0].oracle_nll, `ancestral ${rows[1].oracle_nll} vs true ${rows[0].oracle_nll}`);

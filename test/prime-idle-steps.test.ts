@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { scheduleFromName } from "../src/diffusion/schedule.js";
 import { gridTime, type GridKind } from "../src/diffusion/samplers/grid.js";
 import { Rng } from "../src/engine/rng.js";
-import { elbowEll, idleStepStats, logIdleProbability } from "../src/methods/prime/idle-steps.js";
+import { elbowEll, idleStepStats, logIdleProbability } from "../src/diffusion/idle-steps.js";
 
 const linear = scheduleFromName("linear");
 const nNfe = (steps: number, ell: number): number => idleStepStats({ schedule: linear, tokens: 1024, ell, steps }).nonCachedNfe;

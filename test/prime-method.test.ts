@@ -19,7 +19,7 @@ import { primeObjectives, primeStepBound, truePosteriorModel, type PrimeModel } 
 import { expectationOverJoint } from "../src/eval/exact.js";
 import { DigitCodec } from "../src/methods/prime/digits.js";
 import { digitNll } from "../src/methods/prime/loss.js";
-import { idleStepStats } from "../src/methods/prime/idle-steps.js";
+import { idleStepStats } from "../src/diffusion/idle-steps.js";
 import { assertFits } from "./helpers/chi-square.js";
 import { digitStateIndex, randomJoint, randomLogitTable, restrictedModel } from "./helpers/prime-models.js";
 

@@ -4,6 +4,7 @@
  * sampler's cost (NFE, non-cached NFE, seconds). A reference row scores N sequences of the HMM itself.
  */
 import type { Denoiser } from "../diffusion/denoiser.js";
+import { idleStepStats } from "../diffusion/idle-steps.js";
 import type { Schedule } from "../diffusion/schedule.js";
 import { sample, type SamplerPolicy } from "../diffusion/samplers/index.js";
 import { Rng } from "../engine/rng.js";
@@ -30,6 +31,10 @@ export interface SamplerEvalRow extends SampleScores {
   nfe: number;
   /** Real network calls (idle steps served from the cache are not counted). */
   nfe_noncached: number;
+  /** Network rows per sequence: the measured per-sequence N-NFE (a sequence is re-predicted only after it changed). */
+  nfe_per_sequence: number;
+  /** The closed form T − E[idle steps] of a sequence of L·ℓ positions (§3.9), for comparison; exact for ancestral sampling up to the last steps. */
+  nfe_per_sequence_formula: number;
   /** Wall time of the sample() call in seconds. */
   seconds: number;
 }
@@ -78,12 +83,14 @@ export function evaluateSamplers(denoiser: Denoiser, oracle: OracleReference, o:
   checkSpecs(o.samplers);
   const alpha = o.trigramAlpha ?? DEFAULT_TRIGRAM_ALPHA;
   const out: SamplerEvalRow[] = [];
-  const emit = (sampler: string, T: number | null, seqs: Int32Array[] | Uint8Array[], nfe: number, nfeNonCached: number, seconds: number): void => {
+  const ell = denoiser.layout.positionsPerToken;
+  const emit = (sampler: string, T: number | null, seqs: Int32Array[] | Uint8Array[], nfe: number, nfeNonCached: number, seconds: number, rows = 0): void => {
     const sc = scoreSamples(seqs, oracle, alpha);
     const row: SamplerEvalRow = {
       sampler, T, oracle_nll: sc.oracle_nll, oracle_nll_stderr: sc.oracle_nll_stderr, true_entropy: oracle.entropyRate,
       unigram_entropy: sc.unigram_entropy, trigram_kl: sc.trigram_kl, trigram_kl_true_model: sc.trigram_kl_true_model,
       trigram_kl_model_true: sc.trigram_kl_model_true, nfe, nfe_noncached: nfeNonCached, seconds,
+      nfe_per_sequence: rows / o.n, nfe_per_sequence_formula: T === null ? 0 : idleStepStats({ schedule: o.schedule, tokens: L, ell, steps: T }).nonCachedNfe,
       true_window_entropy: oracle.windowEntropy.mean, true_unigram_entropy: oracle.unigramEntropy, sample_entropy: sc.sample_entropy,
     };
     out.push(row);
@@ -101,7 +108,7 @@ export function evaluateSamplers(denoiser: Denoiser, oracle: OracleReference, o:
       const t0 = performance.now();
       const r = sample(denoiser, policy, { batch: o.n, length: L, steps: T, schedule: o.schedule, rng: new Rng(o.seed), topP: o.topP });
       const seconds = (performance.now() - t0) / 1000;
-      emit(spec, T, rows(r.tokens, o.n, L), r.stats.nfe, r.stats.nfeNonCached, seconds);
+      emit(spec, T, rows(r.tokens, o.n, L), r.stats.nfe, r.stats.nfeNonCached, seconds, r.stats.predictedRows);
     }
   }
   return out;

@@ -2,7 +2,7 @@
 import { Command, Option } from "commander";
 import { scheduleFromName } from "../../diffusion/schedule.js";
 import { digitBase } from "../../methods/prime/digits.js";
-import { elbowEll, idleStepStats } from "../../methods/prime/idle-steps.js";
+import { elbowEll, idleStepStats } from "../../diffusion/idle-steps.js";
 import { intAtLeast } from "../options.js";
 import { UserError } from "../user-error.js";
 

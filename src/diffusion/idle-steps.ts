@@ -1,6 +1,6 @@
 /** Closed-form idle steps of a T-step sampler over L·ℓ sub-tokens (ALGORITHMS §3.9), and an elbow rule for ℓ. */
-import type { Schedule } from "../../diffusion/schedule.js";
-import { gridPoint, type GridKind } from "../../diffusion/samplers/grid.js";
+import type { Schedule } from "./schedule.js";
+import { gridPoint, type GridKind } from "./samplers/grid.js";
 
 /** A sampler setting: L tokens of ℓ digits, T steps of a grid under a schedule. */
 export interface IdleStepSetting {

@@ -1,0 +1,61 @@
+/**
+ * `npm run bench -- prime`: one training step (loss, backward, AdamW) of MD4 and of MDM-Prime ℓ = 2, 4 on the
+ * same DiT (configs/quickstart.json's), interleaved in one process; prints each step time and its ratio to MD4's.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { manualSeed, randint, tidy } from "../src/engine/index.js";
+import { Rng } from "../src/engine/rng.js";
+import { scheduleFromName } from "../src/diffusion/schedule.js";
+import { antithetic } from "../src/diffusion/time-sampling.js";
+import { methodNamed } from "../src/methods/registry.js";
+import { AdamW } from "../src/optim/index.js";
+import { parseTrainConfig, type TrainConfig } from "../src/train/config.js";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** A timed training step of one method variant. */
+function stepper(config: TrainConfig): () => number {
+  manualSeed(0);
+  const model = methodNamed(config.method.name).build(config, 27);
+  const opt = new AdamW(model.network.parameters(), { lr: 1e-4 });
+  const schedule = scheduleFromName(config.diffusion.schedule);
+  const rng = new Rng(1);
+  const { batch } = config.train;
+  const L = config.data.seqLen;
+  return () => {
+    const t0 = performance.now();
+    tidy(() => {
+      const x = randint(0, 27, [batch, L]);
+      const { loss } = model.loss({ x, t: antithetic(batch, rng), schedule });
+      loss.backward();
+    });
+    opt.update();
+    opt.zeroGrad();
+    return performance.now() - t0;
+  };
+}
+
+/** Runs the Prime step-time benchmark with CLI-style arguments. */
+export function benchPrime(argv: string[]): void {
+  const { values } = parseArgs({ args: argv, options: { steps: { type: "string", default: "20" }, rounds: { type: "string", default: "3" }, json: { type: "boolean", default: false } } });
+  const base = JSON.parse(readFileSync(join(repo, "configs", "quickstart.json"), "utf8")) as Record<string, unknown>;
+  const variants: [string, unknown][] = [["md4", { name: "md4" }], ["prime ℓ=2", { name: "prime", ell: 2 }], ["prime ℓ=4", { name: "prime", ell: 4 }]];
+  const steppers = variants.map(([, method]) => stepper(parseTrainConfig({ ...base, method })));
+  const times: number[][] = variants.map(() => []);
+  for (let r = 0; r < Number(values.rounds); r++) {
+    steppers.forEach((step, i) => {
+      for (let w = 0; w < 3; w++) step();
+      for (let k = 0; k < Number(values.steps); k++) times[i]!.push(step());
+    });
+    process.stderr.write(`  round ${r + 1} done\n`);
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const rows = variants.map(([name], i) => ({ variant: name, median_ms: +med(times[i]!).toFixed(2), ratio_to_md4: +(med(times[i]!) / med(times[0]!)).toFixed(3) }));
+  if (values.json) return console.log(JSON.stringify(rows));
+  console.log("| variant (quickstart DiT, batch 32, L = 64) | median train step ms | ratio to MD4 |");
+  console.log("|---|---|---|");
+  for (const r of rows) console.log(`| ${r.variant} | ${r.median_ms} | ${r.ratio_to_md4} |`);
+}
