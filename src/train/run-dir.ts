@@ -1,6 +1,5 @@
 /** Checks that a run directory (train --out) can be created and written, before any work starts. */
-import { accessSync, constants, existsSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { randomBytes } from "node:crypto";
+import { accessSync, constants, existsSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import { UserError } from "../cli/user-error.js";
 
@@ -48,10 +47,8 @@ export function checkRunDir(path: string, what = "--out"): string {
     throw new UserError(`${what} ${path} cannot be created: ${existing} is ${kind(existing)}, not a directory`);
   }
   try {
+    // access(2) only: a probe file would change the directory's mtime, and a refused run must touch nothing
     accessSync(existing, constants.W_OK | constants.X_OK);
-    const probe = join(existing, `.maskdiff-probe-${process.pid}-${randomBytes(4).toString("hex")}`);
-    writeFileSync(probe, "", { flag: "wx" });
-    rmSync(probe, { force: true });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? "";
     const why = code === "EROFS" ? "it is on a read-only filesystem" : code === "EACCES" || code === "EPERM" ? "permission denied" : (e as Error).message;

@@ -72,6 +72,7 @@ function sameExceptTrain(a: TrainConfig, b: TrainConfig): string[] {
 
 /** Trains (or resumes training of) a model on a dataset; returns the final state. The run directory is locked meanwhile. */
 export async function train(config: TrainConfig, data: TokenDataset, opts: TrainOptions): Promise<TrainResult> {
+  await refuseEarly(config, opts); // before the lock file touches the run directory
   mkdirSync(opts.outDir, { recursive: true });
   const lock = acquireRunLock(opts.outDir, { command: "train" });
   try {
@@ -79,6 +80,17 @@ export async function train(config: TrainConfig, data: TokenDataset, opts: Train
   } finally {
     lock.release();
   }
+}
+
+/** The refusals that need no lock: checkpoints present without --resume, or a --resume whose config differs. */
+async function refuseEarly(config: TrainConfig, opts: TrainOptions): Promise<void> {
+  if (!opts.resume && listCheckpoints(opts.outDir).length)
+    throw new UserError(`${opts.outDir} already holds checkpoints: pass --resume to continue that run, or choose another --out`);
+  if (!opts.resume) return;
+  const found = await newestValidCheckpoint(opts.outDir);
+  if (!found) throw new UserError(`--resume: no checkpoint (ckpt-*.safetensors) in ${opts.outDir}`);
+  const diffs = sameExceptTrain(found.meta.config, config);
+  if (diffs.length) throw new UserError(`--resume: the config does not match checkpoint ${found.path}:\n  ${diffs.join("\n  ")}`);
 }
 
 async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainOptions): Promise<TrainResult> {
