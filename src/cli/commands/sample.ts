@@ -15,7 +15,7 @@ import type { TokenDataset } from "../../data/dataset.js";
 import type { MethodModel } from "../../methods/method.js";
 import { checkSampleMemory } from "../../engine/memory-check.js";
 import { loadModel } from "../load-model.js";
-import { seedArg, intAtLeast, probability } from "../options.js";
+import { seedArg, intAtLeast, intInRange, MAX_SAMPLE_STEPS, probability } from "../options.js";
 import { UserError } from "../user-error.js";
 
 /** Options of drawSamples. */
@@ -112,7 +112,7 @@ export function sampleCommand(): Command {
   const cmd = new Command("sample")
     .description("draw samples from a trained checkpoint")
     .requiredOption("--checkpoint <file>", "a ckpt-*.safetensors file written by maskdiff train")
-    .option("--steps <T>", "sampling steps (default: the sequence length; may exceed it)", intAtLeast(1))
+    .option("--steps <T>", `sampling steps, 1 to ${MAX_SAMPLE_STEPS} (default: the sequence length; may exceed it)`, intInRange(1, MAX_SAMPLE_STEPS))
     .option(
       "--sampler <spec>",
       `sampling policy, NAME or NAME:key=value,... (keys as the flags below, e.g. remdm-loop:eta=0.02,t_on=0.55); NAME one of: ${samplerNames.join(", ")}`,
