@@ -386,7 +386,11 @@ test("samplerFromName: every name builds, canonical names fold in non-default op
   assert.equal(samplerFromName("block-confidence-prob", { block: 4, temperature: 0.5, etaCap: 0.3 }).name, "block-confidence-prob:block=4,temperature=0.5");
   assert.equal(samplerFromName("remdm-cap", { etaCap: 0.008 }).name, "remdm-cap");
   assert.throws(() => samplerFromName("remdm"), (e: Error) => samplerNames.every((n) => e.message.includes(n)));
-  assert.deepEqual(samplerOptionKeys("remdm-loop-conf"), ["eta", "t_on", "t_off", "alpha_on"]);
+  assert.deepEqual(samplerOptionKeys("remdm-loop-conf"), ["eta", "t_on", "t_off", "alpha_on", "compat"]);
+  assert.deepEqual(samplerOptionKeys("fb"), ["compat"]);
+  assert.deepEqual(samplerOptionKeys("dfm"), []);
+  assert.equal(samplerFromName("fb", { compat: "official" }).name, "fb:compat=official");
+  assert.equal(samplerFromName("fb", { compat: "ours" }).name, "fb");
   assert.deepEqual(samplerOptionKeys("ancestral"), []);
 });
 
