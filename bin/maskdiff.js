@@ -8,4 +8,14 @@ if (!existsSync(fileURLToPath(main))) {
   process.stderr.write("maskdiff: not built yet — run `npm run build` (or scripts/setup.sh) first\n");
   process.exit(2);
 }
-await import(main.href);
+try {
+  await import(main.href);
+} catch (e) {
+  // A user mistake found while the modules load (e.g. a bad MASKDIFF_TORCH_THREADS) is one line, exit 2,
+  // like those found later (dist/src/cli/main.js handles those itself).
+  if (e instanceof Error && e.name === "UserError") {
+    process.stderr.write(`maskdiff: ${e.message}\n`);
+    process.exit(2);
+  }
+  throw e;
+}

@@ -107,7 +107,8 @@ test("sizes that cannot be allocated are refused with what was asked and what fi
   assert.throws(() => checkTrainMemory(small, 10_000_000, 1024, { available }), userError(/training with batch 10000000, seqLen 1024, d 32, .* needs about .* GiB .* but only 8\.0 GiB of memory is available: at most batch \d+ fits/));
   assert.throws(() => checkTrainMemory({ ...small, d: 1_000_000, layers: 48 }, 1, 16, { available }), userError(/the model alone does not fit/));
   assert.throws(() => checkTrainMemory({ ...small, layers: 1e9 }, 1, 16, { available }), userError(/layers 1000000000/));
-  assert.throws(() => checkTrainMemory(small, 1, 65536 * 64, { available }), userError(/seqLen 4194304/));
+  assert.throws(() => checkTrainMemory(small, 1, 65536 * 64, { available }), userError(/seqLen 4194304.*not even batch 1 fits: one sequence of seqLen 4194304 needs/));
+  assert.throws(() => checkSampleMemory(small, 1, 65536 * 64, { available }), userError(/not even --n 1 fits: one sequence of --length 4194304 needs/));
   assert.throws(() => checkTrainMemory({ ...small, d: Infinity }, 1, 16, { available }), userError(/more memory than can be addressed/));
   assert.ok(checkSampleMemory(small, 64, 256, { available }));
   assert.throws(() => checkSampleMemory(small, 1e9, 256, { available }), userError(/sampling with --n 1000000000, --length 256 .* at most --n \d+ fits/));

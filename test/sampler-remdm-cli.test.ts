@@ -81,3 +81,18 @@ test("sample with invalid sampler options: exit 2 with one message naming the va
   ];
   for (const [args, pattern] of cases) userError(runCli([...base(), ...args]), pattern);
 });
+
+test("sample --remdm-compat official: same draws as the spec key compat=official, documented in --help, refused with --grid", () => {
+  const byFlag = okJson(runCli([...base(), "--steps", "32", "--sampler", "fb", "--remdm-compat", "official"]));
+  const bySpec = okJson(runCli([...base(), "--steps", "32", "--sampler", "fb:compat=official"]));
+  const ours = okJson(runCli([...base(), "--steps", "32", "--sampler", "fb"]));
+  assert.equal(byFlag.sampler, "fb:compat=official");
+  assert.deepEqual(byFlag.samples, bySpec.samples);
+  // the official grid ends at t = 1e-5 > 0, so one final fill follows the T steps (the official noise removal)
+  assert.equal(byFlag.stats.nfe, 33);
+  assert.equal(ours.stats.nfe, 32);
+  const help = ok(runCli(["sample", "--help"])).stdout.replace(/\s+/g, " ");
+  assert.match(help, /--remdm-compat <mode>.*official.*linspace\(1, 1e-5, T\+1\).*fb's σ not clamped to σ_max/);
+  userError(runCli([...base(), "--sampler", "remdm-loop", "--remdm-compat", "official", "--grid", "cosine"]), /--grid cosine: sampler 'remdm-loop:compat=official' runs on the 'official' grid/);
+  userError(runCli([...base(), "--sampler", "ancestral", "--remdm-compat", "official"]), /sampler 'ancestral' takes no option 'compat'/);
+});

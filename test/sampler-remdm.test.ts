@@ -249,7 +249,10 @@ test("combinations: same reveal probabilities and expected remask count as the u
   scores.psi.set([0.01, 0.99, 0.99]);
   const clipped = spreadByConfidence(ctxOf([1, 1, 1], 0.5, 0.4), scores, 0.5, 0.6);
   assert.equal(clipped[0], 0.6);
-  assert.ok(clipped[0]! + clipped[1]! + clipped[2]! < 1.5);
+  // the others keep their unclipped share base·R·η_conf^i, η_conf = softmax(−ψ) (computed here by hand)
+  const Z = Math.exp(-0.01) + 2 * Math.exp(-0.99);
+  for (const n of [1, 2]) assert.ok(near(clipped[n]!, (0.5 * 3 * Math.exp(-0.99)) / Z), `σ at ${n}: ${clipped[n]}`);
+  assert.ok(0.5 * 3 * Math.exp(-0.01) / Z > 0.6, "position 0 is indeed over σ_max before clipping");
 });
 
 // ---------- block decoding ----------
@@ -386,7 +389,11 @@ test("samplerFromName: every name builds, canonical names fold in non-default op
   assert.equal(samplerFromName("block-confidence-prob", { block: 4, temperature: 0.5, etaCap: 0.3 }).name, "block-confidence-prob:block=4,temperature=0.5");
   assert.equal(samplerFromName("remdm-cap", { etaCap: 0.008 }).name, "remdm-cap");
   assert.throws(() => samplerFromName("remdm"), (e: Error) => samplerNames.every((n) => e.message.includes(n)));
-  assert.deepEqual(samplerOptionKeys("remdm-loop-conf"), ["eta", "t_on", "t_off", "alpha_on"]);
+  assert.deepEqual(samplerOptionKeys("remdm-loop-conf"), ["eta", "t_on", "t_off", "alpha_on", "compat"]);
+  assert.deepEqual(samplerOptionKeys("fb"), ["compat"]);
+  assert.deepEqual(samplerOptionKeys("dfm"), []);
+  assert.equal(samplerFromName("fb", { compat: "official" }).name, "fb:compat=official");
+  assert.equal(samplerFromName("fb", { compat: "ours" }).name, "fb");
   assert.deepEqual(samplerOptionKeys("ancestral"), []);
 });
 

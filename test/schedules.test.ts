@@ -92,7 +92,16 @@ describe("scheduleFromName", () => {
     close(scheduleFromName("cosine-md4+squash:0.01").alpha(1), 0.01, 0, 1e-15, "+squash:0.01");
     close(scheduleFromName("geometric", { nuMin: 1e-3, nuMax: 10 }).alpha(1), Math.exp(-10), 1e-12, 0, "geometric opts");
     close(scheduleFromName("log-linear", { eps: 0.01 }).alpha(1), 0.01, 0, 1e-15, "log-linear eps");
-    for (const name of ALL) assert.equal(scheduleFromName(scheduleFromName(name).name).name, scheduleFromName(name).name);
+    // round trip: the printed name parses back to the same function, not just to the same name
+    for (const name of ALL) {
+      const s = scheduleFromName(name), back = scheduleFromName(s.name);
+      assert.equal(back.name, s.name);
+      for (const t of [0, 0.1, 0.37, 0.8, 1]) assert.equal(back.alpha(t), s.alpha(t), `${name} -> ${s.name}: α(${t})`);
+    }
+    // and different names are different functions (a parser that ignored the exponent or the squash would fail)
+    const at = (n: string) => scheduleFromName(n).alpha(0.37);
+    assert.notEqual(at("poly:3.5"), at("poly2"));
+    assert.notEqual(at("linear+squash"), at("linear"));
   });
 
   test("unknown names throw and list the valid ones", () => {

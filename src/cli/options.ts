@@ -11,6 +11,22 @@ export function intAtLeast(min: number): (v: string) => number {
   };
 }
 
+/**
+ * The most sampling steps --steps accepts (sample, eval-samplers): 2^20 = 1 048 576, a thousand times the
+ * T = 1024 of the released ReMDM runs. Each step is one network call on the whole batch, so a larger T is
+ * almost surely a typo that would otherwise run for days with no output.
+ */
+export const MAX_SAMPLE_STEPS = 2 ** 20;
+
+/** An integer in [min, max]; the message states both limits. */
+export function intInRange(min: number, max: number): (v: string) => number {
+  return (v) => {
+    const n = v.trim() === "" ? NaN : Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}, got '${v}'`);
+    return n;
+  };
+}
+
 /** A number in [lo, hi]. */
 export function numberIn(lo: number, hi: number): (v: string) => number {
   return (v) => {

@@ -116,27 +116,31 @@ export interface MemoryCheckOptions {
   fraction?: number;
 }
 
-function check(kind: string, asked: string, est: MemoryEstimate, batchName: string, opts: MemoryCheckOptions): void {
+function check(kind: string, asked: string, est: MemoryEstimate, batchName: string, lengthName: string, length: number, opts: MemoryCheckOptions): void {
   const av = opts.available ?? availableMemory().bytes;
   const budget = av * (opts.fraction ?? 0.9);
   const sane = [est.parameters, est.fixedBytes, est.perSequenceBytes, est.totalBytes].every((x) => Number.isFinite(x) && x >= 0);
   if (sane && Number.isSafeInteger(Math.ceil(est.totalBytes)) && est.totalBytes <= budget) return;
   const need = sane ? `about ${gib(est.totalBytes)} (${gib(est.fixedBytes)} for ${est.parameters.toExponential(2)} parameters and their state, ${gib(est.perSequenceBytes)} per sequence)` : "more memory than can be addressed";
   const fitN = sane ? Math.floor((budget - est.fixedBytes) / est.perSequenceBytes) : 0;
-  const fits = fitN >= 1 ? `at most ${batchName} ${fitN} fits with these sizes` : `the model alone does not fit: reduce d, layers, cond or the vocabulary`;
+  const fits = fitN >= 1
+    ? `at most ${batchName} ${fitN} fits with these sizes`
+    : sane && est.fixedBytes <= budget
+      ? `not even ${batchName} 1 fits: one sequence of ${lengthName} ${length} needs ${gib(est.perSequenceBytes)} (reduce ${lengthName}, or d, layers or heads)`
+      : `the model alone does not fit: reduce d, layers, cond or the vocabulary`;
   throw new UserError(`${kind} with ${asked} needs ${need}, but only ${gib(av)} of memory is available: ${fits}`);
 }
 
 /** Throws a UserError when training these sizes cannot fit in memory; says what batch would. */
 export function checkTrainMemory(m: ModelSizes, batch: number, seqLen: number, opts: MemoryCheckOptions = {}): MemoryEstimate {
   const est = estimateTrainBytes(m, batch, seqLen);
-  check("training", `batch ${batch}, seqLen ${seqLen}, d ${m.d}, layers ${m.layers}, heads ${m.heads}, cond ${m.cond}, vocab ${m.vocab}`, est, "batch", opts);
+  check("training", `batch ${batch}, seqLen ${seqLen}, d ${m.d}, layers ${m.layers}, heads ${m.heads}, cond ${m.cond}, vocab ${m.vocab}`, est, "batch", "seqLen", seqLen, opts);
   return est;
 }
 
 /** Throws a UserError when sampling n sequences of length tokens cannot fit; says what --n would. */
 export function checkSampleMemory(m: ModelSizes, n: number, length: number, opts: MemoryCheckOptions = {}): MemoryEstimate {
   const est = estimateSampleBytes(m, n, length);
-  check("sampling", `--n ${n}, --length ${length} (d ${m.d}, layers ${m.layers}, heads ${m.heads}, vocab ${m.vocab})`, est, "--n", opts);
+  check("sampling", `--n ${n}, --length ${length} (d ${m.d}, layers ${m.layers}, heads ${m.heads}, vocab ${m.vocab})`, est, "--n", "--length", length, opts);
   return est;
 }

@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { UserError } from "../cli/user-error.js";
 
 /** Opaque handle to a libtorch tensor owned by the binding. */
 export type Handle = { readonly __handle: unique symbol };
@@ -107,14 +108,14 @@ function load(): NativeAddon {
 
 /**
  * The intra-op thread count from MASKDIFF_TORCH_THREADS (unset or empty: 1). Anything but an
- * integer from 1 to 1024 is refused with a message naming the variable: libtorch's
- * set_num_threads(0) throws a c10::Error, which used to abort the process at import.
+ * integer from 1 to 1024 is refused with a UserError naming the variable (bin/maskdiff.js prints it as
+ * one line, exit 2): libtorch's set_num_threads(0) throws a c10::Error, which used to abort the process at import.
  */
 export function torchThreadsFromEnv(raw: string | undefined): number {
   if (raw === undefined || raw.trim() === "") return 1;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 1024)
-    throw new Error(`maskdiff: MASKDIFF_TORCH_THREADS must be an integer from 1 to 1024, got ${JSON.stringify(raw)}`);
+    throw new UserError(`MASKDIFF_TORCH_THREADS must be an integer from 1 to 1024 (libtorch's intra-op threads; unset means 1), got ${JSON.stringify(raw)}`);
   return n;
 }
 

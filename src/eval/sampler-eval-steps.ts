@@ -1,4 +1,5 @@
 /** Step-count lists relative to the sequence length: "L/4,L/2,L,2L,4L", "16,64", "3L/2". */
+import { MAX_SAMPLE_STEPS } from "../cli/options.js";
 
 /** The default list of eval-samplers. */
 export const DEFAULT_STEP_LIST = "L/4,L/2,L,2L,4L";
@@ -29,6 +30,7 @@ export function parseStepList(text: string, L: number, checkValues = true): numb
     if (checkValues && !(Number.isSafeInteger(value) && value >= 1)) {
       throw new Error(`steps '${text}': '${item}' gives ${value} steps for L = ${L}; every count must be an integer ≥ 1`);
     }
+    if (value > MAX_SAMPLE_STEPS) throw new Error(`steps '${text}': '${item}' gives ${value} steps${m[1] !== undefined ? "" : ` for L = ${L}`}; the most is ${MAX_SAMPLE_STEPS}`);
     out.add(value);
   }
   return [...out].sort((a, b) => a - b);

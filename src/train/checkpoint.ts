@@ -6,7 +6,7 @@
 import { readdirSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { z } from "zod";
-import { getRngState, loadSafetensors, readSafetensorsHeader, saveSafetensors, tidy, type DType, type Tensor } from "../engine/index.js";
+import { getRngState, loadSafetensors, setRngState, readSafetensorsHeader, saveSafetensors, tidy, type DType, type Tensor } from "../engine/index.js";
 import { removeStaleTempFiles } from "../engine/safetensors.js";
 import { UserError } from "../cli/user-error.js";
 import { parseTrainConfig, type TrainConfig } from "./config.js";
@@ -175,6 +175,7 @@ function parseMeta(path: string, m: Record<string, string>): CheckpointMeta {
   const torchBytes = Buffer.from(v.torch_rng, "base64").length;
   const want = getRngState().length;
   if (torchBytes !== want) throw corrupt(path, "torch_rng", `decodes to ${torchBytes} bytes, but a libtorch CPU generator state has ${want}`);
+  checkTorchRngState(path, v.torch_rng);
   return {
     config,
     step: v.step,
@@ -184,6 +185,18 @@ function parseMeta(path: string, m: Record<string, string>): CheckpointMeta {
     adamStep: v.adam_step,
     version: v.version ?? "unknown",
   };
+}
+
+/** Throws a CorruptCheckpointError unless libtorch accepts `base64` as a generator state; the global generator is left as it was. */
+function checkTorchRngState(path: string, base64: string): void {
+  const saved = getRngState();
+  try {
+    setRngState(new Uint8Array(Buffer.from(base64, "base64")));
+  } catch (e) {
+    throw corrupt(path, "torch_rng", `is not a libtorch generator state (${(e as Error).message})`);
+  } finally {
+    setRngState(saved);
+  }
 }
 
 /** Reads only the metadata (validating the header), without loading tensors. */

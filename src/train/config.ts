@@ -1,8 +1,8 @@
 /** The training configuration: a JSON file validated by a zod schema, with defaults. */
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { UserError } from "../cli/user-error.js";
 import { scheduleFromName } from "../diffusion/schedule.js";
+import { readRegularFile } from "../data/read-file.js";
 import { MAX_SEED, TRAIN_SEED_OFFSET } from "../engine/seed.js";
 import { md4Schema } from "../methods/md4/config.js";
 import { primeSchema } from "../methods/prime/config.js";
@@ -102,14 +102,13 @@ export function parseTrainConfig(value: unknown, where = "config"): TrainConfig 
   throw new UserError(`${where} is not a valid training config:\n${lines.join("\n")}`);
 }
 
-/** Reads and validates a JSON config file. */
+/** The largest config file loadTrainConfig reads (a real one is under 1 KiB). */
+export const MAX_CONFIG_BYTES = 2 ** 20;
+
+/** Reads and validates a JSON config file (a regular file of at most MAX_CONFIG_BYTES). */
 export function loadTrainConfig(path: string): TrainConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new UserError(`cannot read config ${path}: ${(e as Error).message}`);
-  }
+  // a regular file of at most 1 MiB: --config /dev/zero or a FIFO used to hang, a directory gave EISDIR
+  const text = readRegularFile(path, { what: "config", maxBytes: MAX_CONFIG_BYTES }).toString("utf8");
   let json: unknown;
   try {
     json = JSON.parse(text);

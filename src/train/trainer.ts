@@ -21,6 +21,7 @@ import { checkSeed, TRAIN_SEED_OFFSET } from "../engine/seed.js";
 import { checkTrainMemory } from "../engine/memory-check.js";
 import { describeFallback, listCheckpoints, newestValidCheckpoint, saveCheckpoint } from "./checkpoint.js";
 import { acquireRunLock } from "./run-lock.js";
+import { checkSplitsFit } from "./data-fit.js";
 import { RunLog } from "./run-log.js";
 import { packageVersion } from "./version.js";
 
@@ -72,6 +73,7 @@ function sameExceptTrain(a: TrainConfig, b: TrainConfig): string[] {
 
 /** Trains (or resumes training of) a model on a dataset; returns the final state. The run directory is locked meanwhile. */
 export async function train(config: TrainConfig, data: TokenDataset, opts: TrainOptions): Promise<TrainResult> {
+  preflight(config, data);
   await refuseEarly(config, opts); // before the lock file touches the run directory
   mkdirSync(opts.outDir, { recursive: true });
   const lock = acquireRunLock(opts.outDir, { command: "train" });
@@ -93,14 +95,17 @@ async function refuseEarly(config: TrainConfig, opts: TrainOptions): Promise<voi
   if (diffs.length) throw new UserError(`--resume: the config does not match checkpoint ${found.path}:\n  ${diffs.join("\n  ")}`);
 }
 
+/** The checks that need no run directory: seed range, data long enough for seqLen, memory. */
+function preflight(config: TrainConfig, data: TokenDataset): void {
+  checkSeed(config.seed, "seed", TRAIN_SEED_OFFSET);
+  checkSplitsFit(data, config.data.seqLen);
+  const m = config.model;
+  checkTrainMemory({ vocab: data.vocabSize + 1, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond }, config.train.batch, config.data.seqLen);
+}
+
 async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainOptions): Promise<TrainResult> {
   const tc = config.train;
   const schedule = scheduleFromName(config.diffusion.schedule);
-  if (!opts.resume && listCheckpoints(opts.outDir).length)
-    throw new UserError(`${opts.outDir} already holds checkpoints: pass --resume to continue that run, or choose another --out`);
-  checkSeed(config.seed, "seed", TRAIN_SEED_OFFSET);
-  const m = config.model;
-  checkTrainMemory({ vocab: data.vocabSize + 1, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond }, tc.batch, config.data.seqLen);
   manualSeed(config.seed);
   const method = methodNamed(config.method.name);
   const built = method.build(config, data.vocabSize);
@@ -126,7 +131,11 @@ async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainO
     noGrad(() => ema.shadow.forEach((s, i) => s.copyInPlace(tensors.ema[params[i]![0]]!)));
     opt.loadState({ step: meta.adamStep, m: params.map(([n]) => tensors.adamM[n]!), v: params.map(([n]) => tensors.adamV[n]!) });
     for (const group of Object.values(tensors)) for (const t of Object.values(group as Record<string, Tensor>)) t.dispose();
-    reader.restore(meta.data as BatchReaderState);
+    try {
+      reader.restore(meta.data as BatchReaderState);
+    } catch (e) {
+      throw new UserError(`--resume: the data position stored in ${found.path} does not fit data '${data.name}' (did the data change since that checkpoint?): ${(e as Error).message}`);
+    }
     rng = Rng.fromState(meta.rng);
     setRngState(new Uint8Array(Buffer.from(meta.torchRng, "base64")));
     step = meta.step;

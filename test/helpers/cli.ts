@@ -18,13 +18,13 @@ export interface CliResult {
   args: string[];
 }
 
-/** Runs `node bin/maskdiff.js ...args` from the repository root, synchronously. */
-export function runCli(args: string[], timeoutMs = 60_000): CliResult {
+/** Runs `node bin/maskdiff.js ...args` from the repository root, synchronously (`env` is added to the environment). */
+export function runCli(args: string[], timeoutMs = 60_000, env: Record<string, string> = {}): CliResult {
   const r = spawnSync(process.execPath, ["bin/maskdiff.js", ...args], {
     cwd: REPO_ROOT,
     encoding: "utf8",
     timeout: timeoutMs,
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, NO_COLOR: "1", ...env },
   });
   if (r.error) throw r.error;
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, args };

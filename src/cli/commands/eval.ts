@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import { scheduleFromName } from "../../diffusion/schedule.js";
 import { evaluateBound, type NelboReport } from "../../eval/evaluate.js";
 import { formatBound } from "../../eval/metrics.js";
+import { checkSplitsFit } from "../../train/data-fit.js";
 import { loadModel } from "../load-model.js";
 import { seedArg, intAtLeast } from "../options.js";
 
@@ -18,6 +19,7 @@ export function evalCommand(): Command {
     .option("--json", "print JSON")
     .action(async (o: { checkpoint: string; split: "valid" | "test"; steps?: number; sequences?: number; seed: number; json?: boolean }) => {
       const { model, method, meta, data } = await loadModel(o.checkpoint);
+      checkSplitsFit(data, meta.config.data.seqLen, [o.split]);
       const denoiser = model.denoiser();
       const bounds = method.bounds(meta.config).filter((b) => !b.discrete || o.steps !== undefined);
       const reports: NelboReport[] = bounds.map((b) =>

@@ -15,7 +15,7 @@ import type { TokenDataset } from "../../data/dataset.js";
 import type { MethodModel } from "../../methods/method.js";
 import { checkSampleMemory } from "../../engine/memory-check.js";
 import { loadModel } from "../load-model.js";
-import { seedArg, intAtLeast, probability } from "../options.js";
+import { seedArg, intAtLeast, intInRange, MAX_SAMPLE_STEPS, probability } from "../options.js";
 import { UserError } from "../user-error.js";
 
 /** Options of drawSamples. */
@@ -68,14 +68,14 @@ function samplerSpecArg(v: string): string {
 }
 
 /** The spec `sampler` with `values` (spec key -> value, undefined = not given) appended as key=value pairs. */
-export function specWithOptions(sampler: string, values: Record<string, number | undefined>): string {
+export function specWithOptions(sampler: string, values: Record<string, number | string | undefined>): string {
   const { name, params } = splitSamplerSpec(sampler);
-  const extra = Object.entries(values).filter((kv): kv is [string, number] => kv[1] !== undefined);
+  const extra = Object.entries(values).filter((kv): kv is [string, number | string] => kv[1] !== undefined);
   return joinSamplerSpec(name, [...params, ...extra.map(([k, v]): [string, string] => [k, String(v)])]);
 }
 
 /** The policy for the spec plus flag values; any Error becomes a UserError. */
-function policyFor(sampler: string, values: Record<string, number | undefined>): SamplerPolicy {
+function policyFor(sampler: string, values: Record<string, number | string | undefined>): SamplerPolicy {
   try {
     return parseSamplerSpec(specWithOptions(sampler, values));
   } catch (e) {
@@ -88,6 +88,8 @@ export function drawSamples(model: MethodModel, data: TokenDataset, o: DrawOptio
   const name = splitSamplerSpec(o.sampler).name;
   if (o.supported && !o.supported.includes(name)) throw new UserError(`sampler '${name}' does not work with this model's method; supported: ${o.supported.join(", ")}`);
   const policy = policyFor(o.sampler, { temperature: o.temperature });
+  if (o.grid !== undefined && policy.grid !== undefined && o.grid !== policy.grid)
+    throw new UserError(`--grid ${o.grid}: sampler '${policy.name}' runs on the '${policy.grid}' grid linspace(1, 1e-5, T+1) (compat=official); drop --grid or the compat option`);
   const L = o.length;
   const denoiser = model.denoiser();
   const S = L * denoiser.layout.positionsPerToken;
@@ -112,7 +114,7 @@ export function sampleCommand(): Command {
   const cmd = new Command("sample")
     .description("draw samples from a trained checkpoint")
     .requiredOption("--checkpoint <file>", "a ckpt-*.safetensors file written by maskdiff train")
-    .option("--steps <T>", "sampling steps (default: the sequence length; may exceed it)", intAtLeast(1))
+    .option("--steps <T>", `sampling steps, 1 to ${MAX_SAMPLE_STEPS} (default: the sequence length; may exceed it)`, intInRange(1, MAX_SAMPLE_STEPS))
     .option(
       "--sampler <spec>",
       `sampling policy, NAME or NAME:key=value,... (keys as the flags below, e.g. remdm-loop:eta=0.02,t_on=0.55); NAME one of: ${samplerNames.join(", ")}`,
@@ -121,7 +123,15 @@ export function sampleCommand(): Command {
     )
     .option("--top-p <p>", "nucleus mass in (0, 1]", probability, 1)
     .addOption(new Option("--top-p-variant <v>", "nucleus rule: mdlm excludes the crossing token, md4 keeps it").choices(["mdlm", "md4"]).default("mdlm"))
-    .addOption(new Option("--grid <g>", "time grid").choices(["uniform", "cosine"]).default("uniform"));
+    .addOption(new Option("--grid <g>", "time grid (default: uniform; --remdm-compat official sets the official linspace(1, 1e-5, T+1))").choices(["uniform", "cosine"]))
+    .addOption(
+      new Option(
+        "--remdm-compat <mode>",
+        "ReMDM samplers (remdm-*, fb): 'official' reproduces the official ReMDM code step for step — the grid linspace(1, 1e-5, T+1), " +
+          "remdm-loop applying t's phase formula to s at the steps straddling t_on/t_off, fb's σ not clamped to σ_max; " +
+          "'ours' (default) follows ALGORITHMS.md §4 (spec key compat=...)",
+      ).choices(["ours", "official"]),
+    );
   for (const [, flag, , help] of samplerFlags) cmd.option(flag, help, flag === "--block <n>" ? intAtLeast(1) : finiteNumber);
   return cmd
     .option("--length <L>", "sequence length (default: the trained length)", intAtLeast(1))
@@ -129,7 +139,8 @@ export function sampleCommand(): Command {
     .option("-n, --n <n>", "number of samples", intAtLeast(1), 4)
     .option("--json", "print JSON")
     .action(async (o) => {
-      const values = Object.fromEntries(samplerFlags.map(([field, , key]) => [key, o[field] as number | undefined]));
+      const values: Record<string, number | string | undefined> = Object.fromEntries(samplerFlags.map(([field, , key]) => [key, o[field] as number | undefined]));
+      values.compat = o.remdmCompat as string | undefined;
       const spec = specWithOptions(o.sampler, values);
       const policy = policyFor(spec, {});
       const { model, method, meta, data } = await loadModel(o.checkpoint);

@@ -7,6 +7,7 @@ import { formatBound } from "../../eval/metrics.js";
 import { checkRunDir } from "../../train/run-dir.js";
 import { loadTrainConfig } from "../../train/config.js";
 import { listCheckpoints } from "../../train/checkpoint.js";
+import { checkSplitsFit } from "../../train/data-fit.js";
 import { train } from "../../train/trainer.js";
 import { dataOptions } from "../load-model.js";
 import { intAtLeast } from "../options.js";
@@ -32,6 +33,7 @@ export function trainCommand(): Command {
       } catch (e) {
         throw new UserError(`data.name '${config.data.name}': ${(e as Error).message}`);
       }
+      checkSplitsFit(data, config.data.seqLen);
       const outDir = o.out ?? join("runs", basename(o.config).replace(/\.json$/, ""));
       checkRunDir(outDir);
       // Checked here so that a failed --resume does not leave an empty run directory behind.

@@ -5,6 +5,7 @@
  * σ_max like every ReMDM σ, which keeps the step's probabilities valid and its marginals exact.
  */
 import { remaskingPolicy, type RemaskingPolicy } from "./remasking-policy.js";
+import type { RemdmCompat } from "./remdm-params.js";
 
 /** FB: σ = (α(s) − α(t))/α(t), written (m_t − m_s)/α(t) with m = 1 − α; 1 when α(t) = 0. */
 export function fbSigma(alphaT: number, maskProbT: number, maskProbS: number): number {
@@ -21,12 +22,18 @@ export function dfmSigma(alphaT: number, maskProbT: number, maskProbS: number): 
   return alphaT > 0 ? (dfmBeta(maskProbT) * (maskProbT - maskProbS)) / alphaT : 0;
 }
 
-/** The forward–backward corrector, named "fb". */
-export function fbPolicy(): RemaskingPolicy {
-  return remaskingPolicy("fb", (ctx) => {
+/**
+ * The forward–backward corrector, named "fb". Its σ is clamped to σ_max like every ReMDM σ; with
+ * compat "official" it is not (the official code's FB branch does not clamp: σ > σ_max once m_t > 2·m_s,
+ * and then every masked position is revealed), and the policy runs on the official grid.
+ */
+export function fbPolicy(opts: { compat?: RemdmCompat } = {}): RemaskingPolicy {
+  const official = opts.compat === "official";
+  const policy = remaskingPolicy("fb", (ctx) => {
     const { schedule: a, t, s } = ctx;
-    return { schedule: a, sigma: fbSigma(a.alpha(t), a.maskProb(t), a.maskProb(s)) };
+    return { schedule: a, sigma: fbSigma(a.alpha(t), a.maskProb(t), a.maskProb(s)), ...(official ? { clampSigma: false } : {}) };
   });
+  return official ? { ...policy, grid: "official" } : policy;
 }
 
 /** The DFM corrector without adaptive step size, named "dfm". */

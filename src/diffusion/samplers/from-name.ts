@@ -42,7 +42,7 @@ interface Entry {
 }
 
 const confKeys = ["temperature", "anneal", "candidate", "reveal", "min_reveal"] as const;
-const loopKeys = ["eta", "t_on", "t_off", "alpha_on"] as const;
+const loopKeys = ["eta", "t_on", "t_off", "alpha_on", "compat"] as const;
 const confidence = (score: ConfidenceScore): Entry => ({ keys: confKeys, make: (o) => confidencePolicy({ ...o, score }) });
 const block = (inner: Entry): Entry => ({ keys: ["block", ...inner.keys], make: (o) => blockPolicy(inner.make(o), o) });
 
@@ -51,13 +51,13 @@ const entries: Record<SamplerName, Entry> = {
   "confidence-prob": confidence("prob"),
   "confidence-margin": confidence("margin"),
   "confidence-entropy": confidence("entropy"),
-  "remdm-cap": { keys: ["eta_cap"], make: (o) => remdmCapPolicy(o) },
-  "remdm-rescale": { keys: ["eta_rescale"], make: (o) => remdmRescalePolicy(o) },
-  "remdm-conf": { keys: [], make: () => remdmConfPolicy() },
-  "remdm-cap-conf": { keys: ["eta_cap"], make: (o) => remdmCapConfPolicy({ etaCap: o.etaCap }) },
-  "remdm-loop": { keys: loopKeys, make: (o) => remdmLoopPolicy({ eta: o.eta, tOn: o.tOn, tOff: o.tOff, alphaOn: o.alphaOn }) },
-  "remdm-loop-conf": { keys: loopKeys, make: (o) => remdmLoopPolicy({ eta: o.eta, tOn: o.tOn, tOff: o.tOff, alphaOn: o.alphaOn, conf: true }) },
-  fb: { keys: [], make: () => fbPolicy() },
+  "remdm-cap": { keys: ["eta_cap", "compat"], make: (o) => remdmCapPolicy(o) },
+  "remdm-rescale": { keys: ["eta_rescale", "compat"], make: (o) => remdmRescalePolicy(o) },
+  "remdm-conf": { keys: ["compat"], make: () => remdmConfPolicy() },
+  "remdm-cap-conf": { keys: ["eta_cap", "compat"], make: (o) => remdmCapConfPolicy({ etaCap: o.etaCap }) },
+  "remdm-loop": { keys: loopKeys, make: (o) => remdmLoopPolicy({ eta: o.eta, tOn: o.tOn, tOff: o.tOff, alphaOn: o.alphaOn, compat: o.compat }) },
+  "remdm-loop-conf": { keys: loopKeys, make: (o) => remdmLoopPolicy({ eta: o.eta, tOn: o.tOn, tOff: o.tOff, alphaOn: o.alphaOn, conf: true, compat: o.compat }) },
+  fb: { keys: ["compat"], make: (o) => fbPolicy({ compat: o.compat }) },
   dfm: { keys: [], make: () => dfmPolicy() },
   "block-ancestral": block({ keys: [], make: () => ancestralPolicy() }),
   "block-confidence-prob": block(confidence("prob")),
@@ -79,9 +79,13 @@ export function samplerOptionKeys(name: string): readonly SpecKey[] {
 /**
  * The policy called `name`, built with the options that apply to it (others are ignored). Its name is the
  * canonical spec: `name`, plus ":key=value,..." for applicable options that differ from their defaults.
+ * compat=official (the ReMDM samplers and fb) puts the policy on the official grid linspace(1, 1e-5, T + 1);
+ * ReMDM-loop and fb also take their official step rules (see remdm-params.ts); cap, rescale and conf have
+ * no other difference from the official code.
  * Throws an Error for an unknown name (listing the valid ones) or an invalid option value.
  */
 export function samplerFromName(name: string, opts: SamplerOptions = {}): SamplerPolicy {
   const e = entry(name);
-  return { ...e.make(opts), name: canonicalSpec(name, opts, e.keys) };
+  const official = e.keys.includes("compat") && opts.compat === "official";
+  return { ...e.make(opts), name: canonicalSpec(name, opts, e.keys), ...(official ? { grid: "official" as const } : {}) };
 }

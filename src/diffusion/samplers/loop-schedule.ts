@@ -9,6 +9,7 @@
  * Straddling steps: this wrapper is a genuine, continuous function of time, so a step whose t and s lie
  * in different phases evaluates α(t) and α(s) each in its own phase (the reference code instead applies
  * t's phase formula to s too, which overshoots α_on at the t_on boundary); the step's σ follows the phase of t.
+ * loopPhaseSchedule gives the official rule (ReMDM-loop with compat=official).
  */
 import type { Schedule } from "../schedule.js";
 import { checkRange } from "./remdm-params.js";
@@ -34,6 +35,32 @@ export function checkLoopShape(who: string, o: LoopShape): void {
 /** The phase (1, 2 or 3) that time t belongs to. */
 export function loopPhase(t: number, o: LoopShape): 1 | 2 | 3 {
   return t > o.tOn ? 1 : t > o.tOff ? 2 : 3;
+}
+
+/**
+ * The official code's rule for one step (compat=official): the formula of phase `phase` (the phase of the
+ * step's t) evaluated at any time, also past that phase's end, so a step from t > t_on to s ≤ t_on gets
+ * α(s) = α_on·(1 − m̃((s − t_on)/(1 − t_on))) > α_on, and a step from t > t_off to s ≤ t_off gets
+ * α(s) = α_on. Past the end of phase 1, m̃ is extended linearly with its slope at 0: for the linear α_b
+ * (the official α = 1 − t) that is exactly the official α_on·(1 − s)/(1 − t_on).
+ */
+export function loopPhaseSchedule(base: Schedule, o: LoopShape, phase: 1 | 2 | 3): Schedule {
+  const loop = loopSchedule(base, o);
+  if (phase === 3) return { ...loop, name: `${loop.name}[phase 3]` };
+  const { tOn, alphaOn } = o;
+  const m0 = base.maskProb(0);
+  const span = base.maskProb(1) - m0;
+  const slope0 = -base.alphaPrime(0) / span;
+  const stretched = (u: number): number => (u < 0 ? slope0 * u : Math.min(1, Math.max(0, (base.maskProb(u) - m0) / span)));
+  const maskProb = (t: number): number => (phase === 2 ? 1 - alphaOn : 1 - alphaOn + alphaOn * stretched((t - tOn) / (1 - tOn)));
+  const alphaPrime = (t: number): number => (phase === 2 ? 0 : t > tOn ? loop.alphaPrime(t) : (-alphaOn * slope0) / (1 - tOn));
+  return {
+    name: `${loop.name}[phase ${phase}]`,
+    alpha: (t) => 1 - maskProb(t),
+    maskProb,
+    alphaPrime,
+    weight: (t) => -alphaPrime(t) / maskProb(t),
+  };
 }
 
 /** ReMDM-loop's three-phase schedule built on `base` (validated with checkLoopShape). */

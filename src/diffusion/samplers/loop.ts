@@ -51,6 +51,8 @@ function checkOptions(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOpt
   if (variant !== "mdlm" && variant !== "md4") throw new Error(`sample: unknown topPVariant '${String(variant)}'; valid: mdlm, md4`);
   const fill = opts.finalFill ?? "argmax";
   if (fill !== "argmax" && fill !== "sample") throw new Error(`sample: unknown finalFill '${String(fill)}'; valid: argmax, sample`);
+  if (policy.grid !== undefined && opts.grid !== undefined && opts.grid !== policy.grid)
+    throw new Error(`sample: policy '${policy.name}' runs on the '${policy.grid}' time grid, but grid '${opts.grid}' was asked for`);
   if (denoiser.layout.positionsPerToken > 1 && !policy.subTokens)
     throw new Error(`sample: policy '${policy.name}' works on one position per token; this model writes each token as ${denoiser.layout.positionsPerToken} sub-tokens`);
 }
@@ -82,7 +84,7 @@ export function sample(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOp
   const V = layout.maskId;
   const { batch: B, steps: T, schedule, rng } = opts;
   const L = opts.length * layout.positionsPerToken;
-  const grid = opts.grid ?? "uniform";
+  const grid = policy.grid ?? opts.grid ?? "uniform";
   const { tokens, fixed } = initialState(opts, L, V);
   const cache = new PredictionCache(denoiser, B, L, opts.topP ?? 1, opts.topPVariant ?? "mdlm", opts.cache ?? true);
   const trace: StepTrace[] | undefined = opts.trace ? [] : undefined;

@@ -2,6 +2,7 @@
 import type { Rng } from "../../engine/rng.js";
 import type { Schedule } from "../schedule.js";
 import type { StateLayout } from "../state-layout.js";
+import type { GridKind } from "./grid.js";
 
 /** What a policy sees once per sample() call, before the first step. */
 export interface BeginContext {
@@ -56,4 +57,6 @@ export interface SamplerPolicy {
   step(ctx: StepContext): void;
   /** Whether the policy works on states with several positions per token (it reveals only through ctx.draw). */
   readonly subTokens?: boolean;
+  /** The time grid this policy requires (the ReMDM samplers' compat=official sets "official"); sample() refuses another. */
+  readonly grid?: GridKind;
 }

@@ -15,11 +15,14 @@ function sigmaAt(sigma: Float64Array | number, n: number): number {
 }
 
 /**
- * Per-position probability [B·L] that the step t → s changes the kind of a position, with σ clamped to σ_max:
+ * Per-position probability [B·L] that the step t → s changes the kind of a position, with σ clamped to σ_max
+ * (unless clampSigma is false: the official code's forward–backward corrector, whose σ can exceed σ_max; the
+ * probabilities are then cut to [0, 1], as the official sampler's draw from unnormalised, partly negative
+ * weights amounts to):
  * revealed → P(remask) = σ (0 at prompt positions); masked → P(reveal) = (α(s) − (1 − σ)α(t))/(1 − α(t)),
  * computed as (m_t − m_s + σ·α(t))/m_t with m = 1 − α (σ = 0 gives the ancestral probability bit for bit).
  */
-export function remaskProbabilities(ctx: StepContext, sigma: Float64Array | number): Float64Array {
+export function remaskProbabilities(ctx: StepContext, sigma: Float64Array | number, clampSigma = true): Float64Array {
   const { tokens, fixed, schedule } = ctx;
   const V = ctx.layout.maskId;
   if (typeof sigma !== "number" && sigma.length !== tokens.length) {
@@ -28,13 +31,13 @@ export function remaskProbabilities(ctx: StepContext, sigma: Float64Array | numb
   const alphaT = schedule.alpha(ctx.t);
   const mT = schedule.maskProb(ctx.t);
   const mS = schedule.maskProb(ctx.s);
-  const cap = sigmaMax(alphaT, mS);
+  const cap = clampSigma ? sigmaMax(alphaT, mS) : Infinity;
   const out = new Float64Array(tokens.length);
   for (let n = 0; n < tokens.length; n++) {
     if (fixed !== null && fixed[n]) continue;
     const sig = Math.min(sigmaAt(sigma, n), cap);
     if (tokens[n] !== V) {
-      out[n] = sig;
+      out[n] = Math.min(1, sig);
       continue;
     }
     if (!(mT > 0)) throw new Error(`reveal probability undefined for 1 − α(t) = ${mT} (need α(t) < 1)`);
@@ -49,10 +52,10 @@ export function remaskProbabilities(ctx: StepContext, sigma: Float64Array | numb
  * probability. With sub-tokens every digit is a position: digits remask and reveal independently, and the
  * digits of one token revealed in a step copy one class drawn from the token's restricted joint.
  */
-export function remaskStep(ctx: StepContext, sigma: Float64Array | number): void {
+export function remaskStep(ctx: StepContext, sigma: Float64Array | number, clampSigma = true): void {
   const { tokens, rng } = ctx;
   const V = ctx.layout.maskId;
-  const q = remaskProbabilities(ctx, sigma);
+  const q = remaskProbabilities(ctx, sigma, clampSigma);
   for (let n = 0; n < tokens.length; n++) {
     if (tokens[n] !== V) {
       if (q[n]! > 0 && rng.next() < q[n]!) tokens[n] = V;

@@ -9,6 +9,8 @@ export interface RemaskPlan {
   readonly schedule: Schedule;
   /** σ for every position [B·L] (or one value for all), before clamping to σ_max. */
   readonly sigma: Float64Array | number;
+  /** Clamp σ to σ_max (default true; false only for fb with compat=official, as the official code does not clamp). */
+  readonly clampSigma?: boolean;
 }
 
 /** A policy whose step is remaskStep under plan(ctx); plan is pure (no draws, no state change). */
@@ -25,12 +27,12 @@ export function planContext(ctx: StepContext, plan: RemaskPlan): StepContext {
 /** Per-position change probabilities [B·L] of `policy`'s next step from ctx (see remaskProbabilities). */
 export function planProbabilities(policy: RemaskingPolicy, ctx: StepContext): Float64Array {
   const plan = policy.plan(ctx);
-  return remaskProbabilities(planContext(ctx, plan), plan.sigma);
+  return remaskProbabilities(planContext(ctx, plan), plan.sigma, plan.clampSigma ?? true);
 }
 
 /** Runs plan(ctx) through remaskStep in place. */
 export function runPlan(ctx: StepContext, plan: RemaskPlan): void {
-  remaskStep(planContext(ctx, plan), plan.sigma);
+  remaskStep(planContext(ctx, plan), plan.sigma, plan.clampSigma ?? true);
 }
 
 /** A stateless RemaskingPolicy from a name and a σ rule. */

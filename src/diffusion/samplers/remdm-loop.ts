@@ -8,11 +8,11 @@
  */
 import type { Schedule } from "../schedule.js";
 import { spreadByConfidence } from "./confidence-remask.js";
-import { checkLoopShape, loopPhase, loopSchedule, type LoopShape } from "./loop-schedule.js";
+import { checkLoopShape, loopPhase, loopPhaseSchedule, loopSchedule, type LoopShape } from "./loop-schedule.js";
 import type { StepContext } from "./policy.js";
 import { remaskingPolicy, type RemaskPlan, type RemaskingPolicy } from "./remasking-policy.js";
 import { scoredPolicy, type ScoresOption } from "./remdm-conf.js";
-import { remdmDefaults } from "./remdm-params.js";
+import { remdmDefaults, type RemdmCompat } from "./remdm-params.js";
 import { sigmaMax } from "./remask-step.js";
 import { canonicalSpec } from "./sampler-options.js";
 import { RevealScores } from "./reveal-scores.js";
@@ -23,6 +23,8 @@ export interface LoopOptions extends Partial<LoopShape>, ScoresOption {
   eta?: number;
   /** Spread η by confidence (loop+conf). */
   conf?: boolean;
+  /** "official": the official code's phase rule at straddling steps (loopPhaseSchedule) and grid; default "ours". */
+  compat?: RemdmCompat;
 }
 
 /** ReMDM-loop ("remdm-loop"), or loop+conf ("remdm-loop-conf") with opts.conf. */
@@ -35,20 +37,27 @@ export function remdmLoopPolicy(opts: LoopOptions = {}): RemaskingPolicy {
   if (!(eta >= 0 && eta <= etaMax * (1 + 1e-12))) { // the tolerance admits 1/9 for α_on = 0.9; σ is clamped to σ_max anyway
     throw new Error(`${who}: eta must be in [0, (1 − alpha_on)/alpha_on] = [0, ${etaMax}] for alpha_on = ${shape.alphaOn}, got ${eta}`);
   }
+  const official = opts.compat === "official";
   let base: Schedule | null = null;
-  let reshaped: Schedule | null = null;
-  const scheduleFor = (b: Schedule): Schedule => {
-    if (b !== base) [base, reshaped] = [b, loopSchedule(b, shape)];
-    return reshaped!;
+  let reshaped: Schedule[] = [];
+  // ours: one continuous schedule; official: per phase of t, that phase's formula (also at s)
+  const scheduleFor = (b: Schedule, phase: 1 | 2 | 3): Schedule => {
+    if (b !== base) {
+      base = b;
+      reshaped = official ? ([1, 2, 3] as const).map((p) => loopPhaseSchedule(b, shape, p)) : [loopSchedule(b, shape)];
+    }
+    return reshaped[official ? phase - 1 : 0]!;
   };
   const scores = opts.scores ?? new RevealScores();
   const plan = (ctx: StepContext): RemaskPlan => {
-    const schedule = scheduleFor(ctx.schedule);
-    const on = loopPhase(ctx.t, shape) === 2;
+    const phase = loopPhase(ctx.t, shape);
+    const schedule = scheduleFor(ctx.schedule, phase);
+    const on = phase === 2;
     if (!opts.conf || !on) return { schedule, sigma: on ? eta : 0 };
     const max = sigmaMax(schedule.alpha(ctx.t), schedule.maskProb(ctx.s));
     return { schedule, sigma: spreadByConfidence(ctx, scores, eta, max) };
   };
-  const name = canonicalSpec(who, { ...shape, eta }, ["eta", "t_on", "t_off", "alpha_on"]);
-  return opts.conf ? scoredPolicy(name, scores, plan) : remaskingPolicy(name, plan);
+  const name = canonicalSpec(who, { ...shape, eta, compat: opts.compat }, ["eta", "t_on", "t_off", "alpha_on", "compat"]);
+  const policy = opts.conf ? scoredPolicy(name, scores, plan) : remaskingPolicy(name, plan);
+  return official ? { ...policy, grid: "official" } : policy;
 }

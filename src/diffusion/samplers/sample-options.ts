@@ -14,7 +14,7 @@ export interface SampleOptions {
   steps: number;
   /** Masking schedule α used by the policy. */
   schedule: Schedule;
-  /** Time grid (default "uniform"). */
+  /** Time grid (default: the policy's own grid if it has one, else "uniform"; a different one than the policy's is refused). */
   grid?: GridKind;
   /** Nucleus mass p ∈ (0, 1] applied to μ (default 1: off). */
   topP?: number;

@@ -1,7 +1,7 @@
 /** Options of the named samplers and their spec keys ("eta_cap=0.01"): field, value kind and default of each. */
 import { defaultBlock, type BlockOptions } from "./block.js";
 import type { ConfidenceOptions } from "./confidence.js";
-import { remdmDefaults } from "./remdm-params.js";
+import { remdmCompatModes, remdmDefaults, type RemdmCompat } from "./remdm-params.js";
 import { revealSchedules } from "./reveal-count.js";
 
 /** Options for samplerFromName; each name uses only the ones listed by samplerOptionKeys (the rest are ignored). */
@@ -18,6 +18,8 @@ export interface SamplerOptions extends Omit<ConfidenceOptions, "score">, BlockO
   tOff?: number;
   /** ReMDM-loop's plateau α_on. */
   alphaOn?: number;
+  /** ReMDM samplers: "official" reproduces the official code (grid, loop phase rule, FB's unclamped σ); default "ours". */
+  compat?: RemdmCompat;
 }
 
 /** How a spec value is read: a number, an integer, true/false, or one of a list of words. */
@@ -44,6 +46,7 @@ export const specKeys = {
   candidate: { field: "candidate", kind: ["greedy", "sample"], def: "greedy" },
   reveal: { field: "reveal", kind: revealSchedules, def: "linear" },
   min_reveal: { field: "minRevealPerStep", kind: "integer", def: 1 },
+  compat: { field: "compat", kind: remdmCompatModes, def: "ours" },
 } as const satisfies Record<string, SpecKeyInfo>;
 
 /** A spec key. */

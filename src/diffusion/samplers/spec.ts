@@ -1,7 +1,8 @@
 /**
  * Sampler specs: "name" or "name:key=value,key=value", e.g. "remdm-loop:eta=0.02,t_on=0.55" or
  * "block-confidence-prob:block=8,temperature=0.5". Keys (sampler-options.ts): eta_cap, eta_rescale, eta, t_on,
- * t_off, alpha_on, block, temperature, anneal, candidate, reveal, min_reveal; each sampler takes only its own.
+ * t_off, alpha_on, block, temperature, anneal, candidate, reveal, min_reveal, compat; each sampler takes only its own.
+ * compat=official (ReMDM samplers) reproduces the official ReMDM code step for step; see remdm-params.ts.
  */
 import { samplerFromName, samplerNames, samplerOptionKeys, type SamplerName } from "./from-name.js";
 import type { SamplerPolicy } from "./policy.js";
