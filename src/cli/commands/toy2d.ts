@@ -8,6 +8,7 @@ import { writeDensitiesPng } from "../../eval/density-image.js";
 import { evalGridToy, poolDensity, trainGridToy, type GridToyOptions } from "../../eval/grid-toy.js";
 import { digitBase } from "../../methods/prime/digits.js";
 import { intAtLeast, numberIn, seedArg } from "../options.js";
+import { UserError } from "../user-error.js";
 
 /** A comma-separated list of integers in 1..16. */
 function ellList(v: string): number[] {
@@ -81,8 +82,8 @@ export function toy2dCommand(): Command {
     .option("--save-laws <dir>", "also write each learned law as raw float64 (row-major, token 0 = row) to <dir>/l<ℓ>-<joint|factorized>.f64")
     .requiredOption("--out <prefix>", "output prefix: writes <prefix>.json, <prefix>-joint.png and <prefix>-factorized.png")
     .action((o: Toy2dOptions) => {
-      for (const ell of o.ells) if (o.d % ell !== 0) throw new InvalidArgumentError(`--d ${o.d} is not divisible by ℓ = ${ell}`);
-      if (o.size % o.imagePool !== 0) throw new InvalidArgumentError(`--image-pool ${o.imagePool} does not divide --size ${o.size}`);
+      for (const ell of o.ells) if (o.d % ell !== 0) throw new UserError(`--d ${o.d} is not divisible by ℓ = ${ell}`);
+      if (o.size % o.imagePool !== 0) throw new UserError(`--image-pool ${o.imagePool} does not divide --size ${o.size}`);
       const density = gridDensity({ seed: o.densitySeed, size: o.size });
       const entropy = gridEntropy(density);
       console.log(`grid ${o.size}×${o.size}, density seed ${o.densitySeed}: H(truth) = ${entropy.toFixed(4)} nats per pair`);
