@@ -1,7 +1,7 @@
 /** The `method` section of an MDM-Prime config. */
 import { z } from "zod";
 
-/** Schema of { name: "prime", ell, objective }. */
+/** Schema of { name: "prime", ell, objective, joint }. */
 export const primeSchema = z
   .object({
     name: z.literal("prime"),
@@ -10,6 +10,10 @@ export const primeSchema = z
       .enum(["certified", "paper"])
       .default("certified")
       .describe('training objective: "certified" (per-digit bound, §3.7b) or "paper" (the joint form the official code trains)'),
+    joint: z
+      .boolean()
+      .default(true)
+      .describe("output parameterization: true = C joint logits per token (§3.5); false = ℓ·b per-digit logits, digits independent given the state (FactorizedHead)"),
   })
   .strict();
 

@@ -7,6 +7,7 @@ import type { TrainConfig } from "../../train/config.js";
 import type { Method, MethodModel } from "../method.js";
 import { primeSchema, type PrimeConfig } from "./config.js";
 import { DigitCodec } from "./digits.js";
+import { FactorizedHead } from "./factorized-head.js";
 import { primeLoss } from "./loss.js";
 import { SubTokenEncoder } from "./sub-token-encoder.js";
 
@@ -23,13 +24,15 @@ export const prime: Method = {
   name: "prime",
   schema: primeSchema,
   build(config: TrainConfig, C: number): MethodModel {
-    const { ell, objective } = options(config);
+    const { ell, objective, joint } = options(config);
     const layout = new DigitCodec(C, ell).layout;
     const m = config.model;
     const encoder = new SubTokenEncoder(layout.symbols + 1, m.d, ell);
+    // joint === false (an explicit choice; undefined means the default, joint): per-digit softmaxes, see factorized-head.ts
+    const head = joint === false ? new FactorizedHead(m.d, m.cond, layout) : undefined;
     const network = new DiT(
       { classes: C, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond, dropout: m.dropout, timeConditioning: m.timeConditioning },
-      { encoder },
+      { encoder, head },
     );
     const parameterization = consistentSet(layout);
     return {
@@ -45,7 +48,8 @@ export const prime: Method = {
   ],
   samplers: () => primeSamplers,
   describe(config) {
-    const { ell, objective } = options(config);
-    return `MDM-Prime: ℓ = ${ell} sub-tokens per token, trained on the ${objective === "paper" ? "paper (joint)" : "certified (per-digit)"} objective`;
+    const { ell, objective, joint } = options(config);
+    const output = joint === false ? ", factorized output (independent per-digit softmaxes)" : "";
+    return `MDM-Prime: ℓ = ${ell} sub-tokens per token${output}, trained on the ${objective === "paper" ? "paper (joint)" : "certified (per-digit)"} objective`;
   },
 };
