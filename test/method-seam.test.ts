@@ -24,7 +24,7 @@ const base = {
 
 test("a config without a method is MD4 (old configs and checkpoints); typos name the field", () => {
   assert.equal(parseTrainConfig(base).method.name, "md4");
-  assert.deepEqual(parseTrainConfig({ ...base, method: { name: "prime", ell: 3 } }).method, { name: "prime", ell: 3, objective: "certified" });
+  assert.deepEqual(parseTrainConfig({ ...base, method: { name: "prime", ell: 3 } }).method, { name: "prime", ell: 3, objective: "certified", joint: true });
   assert.throws(() => parseTrainConfig({ ...base, method: { name: "prme" } }), /method\.name.*"md4", "prime"|method: .*md4.*prime/s);
   assert.throws(() => parseTrainConfig({ ...base, method: { name: "prime" } }), /method\.ell/);
   assert.throws(() => parseTrainConfig({ ...base, method: { name: "md4", ell: 2 } }), /method\.ell: unknown field/);
