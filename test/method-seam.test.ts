@@ -24,7 +24,7 @@ const base = {
 
 test("a config without a method is MD4 (old configs and checkpoints); typos name the field", () => {
   assert.equal(parseTrainConfig(base).method.name, "md4");
-  assert.deepEqual(parseTrainConfig({ ...base, method: { name: "prime", ell: 3 } }).method, { name: "prime", ell: 3, objective: "certified", joint: true });
+  assert.deepEqual(parseTrainConfig({ ...base, method: { name: "prime", ell: 3 } }).method, { name: "prime", ell: 3, objective: "certified", group: 1, joint: true });
   assert.throws(() => parseTrainConfig({ ...base, method: { name: "prme" } }), /method\.name.*"md4", "prime"|method: .*md4.*prime/s);
   assert.throws(() => parseTrainConfig({ ...base, method: { name: "prime" } }), /method\.ell/);
   assert.throws(() => parseTrainConfig({ ...base, method: { name: "md4", ell: 2 } }), /method\.ell: unknown field/);
@@ -113,4 +113,20 @@ test("Prime on the CLI: every applicable sampler runs; the others are refused wi
     assert.equal(r.stats.nfe, 48);
   }
   userError(runCli(["sample", "--checkpoint", ckpt, "--sampler", "confidence-prob"]), /confidence-prob' does not work with this model's method; supported: ancestral, remdm-cap/);
+});
+
+test("Prime super-tokens on the CLI: train, eval and sample data tokens; a length the group does not divide is refused", () => {
+  const cfg = join(root, "super.json");
+  writeFileSync(cfg, JSON.stringify({ ...base, method: { name: "prime", ell: 3, group: 2 } }));
+  const r = okJson(runCli(["train", "--config", cfg, "--out", join(root, "super"), "--samples", "2", "--json"], 120_000));
+  for (const s of r.samples) assert.match(s, /^[a-e]{12}$/);
+  const ck = join(root, "super", readdirSync(join(root, "super")).find((f) => f.startsWith("ckpt-"))!);
+  assert.match(ok(runCli(["eval", "--checkpoint", ck, "--steps", "8", "--sequences", "8"])).stdout, /nelbo_T .*≤ \d/);
+  userError(runCli(["sample", "--checkpoint", ck, "--length", "7"]), /--length 7: sequence length 7 is not a multiple of q = 2/);
+  const odd = join(root, "odd.json");
+  writeFileSync(odd, JSON.stringify({ ...base, data: { ...base.data, seqLen: 13 }, method: { name: "prime", ell: 3, group: 2 } }));
+  userError(runCli(["train", "--config", odd, "--out", join(root, "odd")]), /method\.group = 2 must divide data\.seqLen = 13/);
+  const badD = join(root, "bad-d.json");
+  writeFileSync(badD, JSON.stringify({ ...base, method: { name: "prime", ell: 5 } }));
+  userError(runCli(["train", "--config", badD, "--out", join(root, "bad-d")]), /model\.d = 24 must be divisible by method\.ell = 5/);
 });

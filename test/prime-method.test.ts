@@ -19,6 +19,7 @@ import { primeObjectives, primeStepBound, truePosteriorModel, type PrimeModel } 
 import { expectationOverJoint } from "../src/eval/exact.js";
 import { DigitCodec } from "../src/methods/prime/digits.js";
 import { digitNll } from "../src/methods/prime/loss.js";
+import { SuperTokenCodec } from "../src/methods/prime/super-tokens.js";
 import { idleStepStats } from "../src/diffusion/idle-steps.js";
 import { assertFits } from "./helpers/chi-square.js";
 import { digitStateIndex, randomJoint, randomLogitTable, restrictedModel } from "./helpers/prime-models.js";
@@ -256,4 +257,32 @@ test("the Prime sampler with the true posterior draws a token's exact law; idle 
   for (let seed = 0; seed < 400; seed++) idle += sample(den, ancestralPolicy(), { batch: 1, length: 1, steps: 16, schedule, rng: new Rng(seed) }).stats.idleSteps;
   const expected = idleStepStats({ schedule, tokens: 1, ell: 3, steps: 16 }).idle;
   assert.ok(Math.abs(idle / 400 - expected) < 0.35, `mean idle steps ${idle / 400} vs closed form ${expected}`);
+});
+
+test("super-tokens (ℓ = 2/2 over pairs of 5-class tokens): the estimators see data tokens and the certified form equals H for the true posterior", () => {
+  const codec = new SuperTokenCodec(5, 2, 2); // 25 merged classes as 2 digits of base 5
+  const joint = randomJoint(25, 1, 13, 1.5); // a law over pairs of data tokens
+  const model = truePosteriorModel(joint, codec.digits);
+  const den = { ...modelDenoiser(codec.digits, model), layout: codec.layout, parameterization: consistentSet(codec.layout) };
+  const H = -joint.probs.reduce((a, p) => a + (p > 0 ? p * Math.log(p) : 0), 0);
+  const rng = new Rng(3);
+  const values: number[] = [];
+  for (let r = 0; r < 200; r++) {
+    const xs = new Int32Array(64 * 2);
+    for (let b = 0; b < 64; b++) {
+      let u = rng.next();
+      let n = 0;
+      while (n < 24 && u >= joint.probs[n]!) u -= joint.probs[n++]!;
+      xs[2 * b] = Math.floor(n / 5); // data tokens: the merged class's two base-5 digits
+      xs[2 * b + 1] = n % 5;
+    }
+    values.push(...continuousNelbo(den, { tokens: xs, batch: 64, length: 2 }, linear(), rng, { tMin: 1e-4, integrand: "digit" }));
+  }
+  const { mean, se } = meanSe(values);
+  assert.ok(Math.abs(mean - H) <= 3 * se + 0.01, `certified form ${mean} ± ${se} vs H ${H}`);
+  const r = sample(den, ancestralPolicy(), { batch: 4000, length: 2, steps: 8, schedule: linear(), rng: new Rng(4) });
+  assert.equal(r.tokens.length, 8000, "the sampler returns data tokens");
+  const counts = new Float64Array(25);
+  for (let b = 0; b < 4000; b++) counts[r.tokens[2 * b]! * 5 + r.tokens[2 * b + 1]!]!++;
+  assertFits(counts, joint.probs, "super-token sampler");
 });

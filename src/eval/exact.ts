@@ -49,7 +49,7 @@ export function gaussLegendre(n: number): { nodes: Float64Array; weights: Float6
 /** ce[k·2^L + M] = Σ_{i ∈ M} −log μ(z_M, t_k)^i[x_i], z_M = x with the positions in bit set M masked. */
 function patternCrossEntropies(denoiser: Denoiser, x: Int32Array, times: Float64Array): Float64Array {
   const L = x.length;
-  if (denoiser.layout.positionsPerToken !== 1) throw new Error("exact enumeration over positions needs one position per token");
+  if (denoiser.layout.positionsPerToken !== 1 || denoiser.layout.groupSize !== 1) throw new Error("exact enumeration over positions needs one position per token");
   const V = denoiser.layout.maskId;
   const P = 1 << L;
   if (P > MAX_PATTERNS) throw new Error(`exact enumeration needs a short sequence, got L = ${L}`);

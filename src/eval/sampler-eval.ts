@@ -90,7 +90,7 @@ export function evaluateSamplers(denoiser: Denoiser, oracle: OracleReference, o:
       sampler, T, oracle_nll: sc.oracle_nll, oracle_nll_stderr: sc.oracle_nll_stderr, true_entropy: oracle.entropyRate,
       unigram_entropy: sc.unigram_entropy, trigram_kl: sc.trigram_kl, trigram_kl_true_model: sc.trigram_kl_true_model,
       trigram_kl_model_true: sc.trigram_kl_model_true, nfe, nfe_noncached: nfeNonCached, seconds,
-      nfe_per_sequence: rows / o.n, nfe_per_sequence_formula: T === null ? 0 : idleStepStats({ schedule: o.schedule, tokens: L, ell, steps: T }).nonCachedNfe,
+      nfe_per_sequence: rows / o.n, nfe_per_sequence_formula: T === null ? 0 : idleStepStats({ schedule: o.schedule, tokens: L / denoiser.layout.groupSize, ell, steps: T }).nonCachedNfe,
       true_window_entropy: oracle.windowEntropy.mean, true_unigram_entropy: oracle.unigramEntropy, sample_entropy: sc.sample_entropy,
     };
     out.push(row);

@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { Rng } from "../../engine/rng.js";
 import { scheduleFromName } from "../../diffusion/schedule.js";
+import { statePositions } from "../../diffusion/state-layout.js";
 import {
   joinSamplerSpec,
   parseSamplerSpec,
@@ -92,7 +93,12 @@ export function drawSamples(model: MethodModel, data: TokenDataset, o: DrawOptio
     throw new UserError(`--grid ${o.grid}: sampler '${policy.name}' runs on the '${policy.grid}' grid linspace(1, 1e-5, T+1) (compat=official); drop --grid or the compat option`);
   const L = o.length;
   const denoiser = model.denoiser();
-  const S = L * denoiser.layout.positionsPerToken;
+  let S: number;
+  try {
+    S = statePositions(denoiser.layout, L);
+  } catch (e) {
+    throw new UserError(`--length ${L}: ${(e as Error).message}`);
+  }
   try {
     // policies check what depends on L and T (e.g. T ≥ number of blocks) in begin()
     policy.begin?.({ batch: o.n, length: S, layout: denoiser.layout, steps: o.steps, tokens: new Int32Array(o.n * S).fill(denoiser.layout.maskId), fixed: null });

@@ -2,7 +2,7 @@
 import type { Rng } from "../../engine/rng.js";
 import { predictLogProbs, type Denoiser, type States } from "../denoiser.js";
 import type { Schedule } from "../schedule.js";
-import { encodeTokens, type StateLayout } from "../state-layout.js";
+import { encodeTokens, statePositions, type StateLayout } from "../state-layout.js";
 import { antithetic, stratified } from "../time-sampling.js";
 import { digitCrossEntropy, jointCrossEntropy } from "./token-terms.js";
 
@@ -39,9 +39,9 @@ export function reconstructionTerm(schedule: Schedule, length: number, layout: S
   return length * pAny * Math.log(layout.classes);
 }
 
-/** The clean states [B, n·ℓ] of clean token sequences [B, n]. */
+/** The clean states [B, (n/q)·ℓ] of clean data-token sequences [B, n]. */
 export function cleanStates(x: States, layout: StateLayout): States {
-  return { tokens: encodeTokens(layout, x.tokens), batch: x.batch, length: x.length * layout.positionsPerToken };
+  return { tokens: encodeTokens(layout, x.tokens), batch: x.batch, length: statePositions(layout, x.length) };
 }
 
 /** Draws y ~ q(·|y₀, t_b) for every sequence: each state position is masked with probability 1 − α(t_b). */
@@ -66,6 +66,6 @@ export function continuousNelbo(denoiser: Denoiser, x: States, schedule: Schedul
   const y = forwardSampleBatch(y0, t.map((tb) => schedule.alpha(tb)), layout.maskId, rng);
   const logp = predictLogProbs(denoiser, y, t);
   const ce = (opts.integrand === "joint" ? jointCrossEntropy : digitCrossEntropy)(logp, y, y0, layout);
-  const recon = reconstructionTerm(schedule, x.length, layout);
+  const recon = reconstructionTerm(schedule, x.length / layout.groupSize, layout);
   return ce.map((c, b) => (c > 0 ? (1 - tMin) * schedule.weight(t[b]!) * c : 0) + recon);
 }

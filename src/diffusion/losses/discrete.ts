@@ -31,7 +31,7 @@ export function discreteNelbo(denoiser: Denoiser, x: States, schedule: Schedule,
   const y0 = cleanStates(x, layout);
   const y = forwardSampleBatch(y0, t.map((tb) => schedule.alpha(tb)), layout.maskId, rng);
   const logp = predictLogProbs(denoiser, y, t);
-  const recon = reconstructionTerm(schedule, x.length, layout);
+  const recon = reconstructionTerm(schedule, x.length / layout.groupSize, layout);
   const out = new Float64Array(x.batch);
   for (let b = 0; b < x.batch; b++) {
     const row: States = { tokens: y.tokens.subarray(b * y.length, (b + 1) * y.length), batch: 1, length: y.length };

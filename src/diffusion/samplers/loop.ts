@@ -1,6 +1,6 @@
 /** The one sampling loop every policy shares: predict (or reuse) -> parameterization -> top-p -> policy step -> bookkeeping. */
 import type { Denoiser } from "../denoiser.js";
-import { decodeState, symbolOf, type StateLayout } from "../state-layout.js";
+import { decodeState, statePositions, symbolOf, type StateLayout } from "../state-layout.js";
 import { argmaxRow, sampleCategorical } from "./categorical.js";
 import { gridPoint } from "./grid.js";
 import type { SamplerPolicy } from "./policy.js";
@@ -83,7 +83,7 @@ export function sample(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOp
   const layout = denoiser.layout;
   const V = layout.maskId;
   const { batch: B, steps: T, schedule, rng } = opts;
-  const L = opts.length * layout.positionsPerToken;
+  const L = statePositions(layout, opts.length);
   const grid = policy.grid ?? opts.grid ?? "uniform";
   const { tokens, fixed } = initialState(opts, L, V);
   const cache = new PredictionCache(denoiser, B, L, opts.topP ?? 1, opts.topPVariant ?? "mdlm", opts.cache ?? true);

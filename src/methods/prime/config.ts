@@ -1,7 +1,7 @@
 /** The `method` section of an MDM-Prime config. */
 import { z } from "zod";
 
-/** Schema of { name: "prime", ell, objective, joint }. */
+/** Schema of { name: "prime", ell, objective, group, joint }. */
 export const primeSchema = z
   .object({
     name: z.literal("prime"),
@@ -10,6 +10,13 @@ export const primeSchema = z
       .enum(["certified", "paper"])
       .default("certified")
       .describe('training objective: "certified" (per-digit bound, §3.7b) or "paper" (the joint form the official code trains)'),
+    group: z
+      .number()
+      .int()
+      .min(1)
+      .max(4)
+      .default(1)
+      .describe("super-tokens (§3.11): q data tokens merged into one token of C^q classes before writing it as ℓ digits, so ℓ/q sub-tokens per data token"),
     joint: z
       .boolean()
       .default(true)

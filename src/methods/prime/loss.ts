@@ -34,9 +34,11 @@ export function primeLoss(
   objective: "certified" | "paper",
   { x, t, schedule }: LossInput,
 ): LossOutput {
-  const [B, L] = x.shape as [number, number];
+  const [B, n] = x.shape as [number, number];
+  const L = n / layout.groupSize;
   const ell = layout.positionsPerToken;
   const digits = digitTensor(layout);
+  if (layout.groupSize > 1) x = mergeGroups(x, layout);
   const y0 = digits.transpose(0, 1).indexSelect(0, x.reshape(B * L)).reshape(B, L * ell);
   const { maskProb, weight } = timeTensors(t, schedule);
   const masked = drawMask([B, L * ell], maskProb);
@@ -47,6 +49,14 @@ export function primeLoss(
   const certified = weightedSum(digitNll(logp, y0, masked, layout, digits), anyMasked, weight);
   const terms = { nelbo_certified: certified.item(), nelbo_prime_paper: joint.item() };
   return { loss: objective === "paper" ? joint : certified, terms };
+}
+
+/** Super-tokens: clean data tokens int64 [B, n] -> merged classes [B, n/q], Σ_r x_{g·q+r}·C^(q−1−r). */
+function mergeGroups(x: Tensor, layout: StateLayout): Tensor {
+  const [B, n] = x.shape as [number, number];
+  const q = layout.groupSize;
+  const powers = tensor(Array.from({ length: q }, (_, r) => layout.dataClasses ** (q - 1 - r)), [q], { dtype: "int64", device: x.device });
+  return x.reshape(B, n / q, q).mul(powers).sum(-1);
 }
 
 const tables = new WeakMap<StateLayout, Tensor>();
