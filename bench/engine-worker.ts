@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { full, keep, manualSeed, noGrad, randint, tensor, tidy } from "../src/engine/index.js";
-import { maskedNelbo } from "../src/diffusion/losses/md4.js";
+import { maskedNelbo } from "../src/methods/md4/masked-nelbo.js";
 import { antitheticTimes, applyMask, drawMask } from "../src/diffusion/process.js";
 import { DiT } from "../src/models/dit.js";
 import { AdamW } from "../src/optim/index.js";

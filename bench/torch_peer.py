@@ -24,7 +24,7 @@ Model (src/models/dit.ts): emb -> layers x DiT block -> modulated head, with
   block         x += g1 * proj(attn(rope(qkv(LN(x)(1+sc1)+sh1))));  x += g2 * fc2(gelu_tanh(fc1(LN(x)(1+sc2)+sh2)))
                 with (sh1, sc1, g1, sh2, sc2, g2) = ada(c), LN without affine, eps 1e-5, bidirectional attention
   head          out(LN(x)(1+sc)+sh), (sh, sc) = ada(c); vocab − 1 logits (never one for the mask token)
-Loss (src/diffusion/losses/md4.ts): Σ_b w_b Σ_{i masked} −log softmax(logits)[x_i] / (B·S), w = 1/t (linear α).
+Loss (src/methods/md4/masked-nelbo.ts): Σ_b w_b Σ_{i masked} −log softmax(logits)[x_i] / (B·S), w = 1/t (linear α).
 """
 import argparse
 import json

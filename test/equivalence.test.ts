@@ -10,7 +10,7 @@ import { test } from "node:test";
 import { manualSeed, noGrad, randn, type Tensor, tidy } from "../src/engine/index.js";
 import { Rng } from "../src/engine/rng.js";
 import { loadSafetensors, saveSafetensors } from "../src/engine/safetensors.js";
-import { maskedNelbo } from "../src/diffusion/losses/md4.js";
+import { maskedNelbo } from "../src/methods/md4/masked-nelbo.js";
 import { unmaskProbability } from "../src/diffusion/samplers/ancestral.js";
 import { sample } from "../src/diffusion/samplers/index.js";
 import type { SamplerPolicy } from "../src/diffusion/samplers/policy.js";

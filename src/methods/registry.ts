@@ -1,4 +1,5 @@
 /** The one registry of methods: a method is a folder in src/methods plus one line here. */
+import { z } from "zod";
 import { UserError } from "../cli/user-error.js";
 import type { Method } from "./method.js";
 import { md4 } from "./md4/index.js";
@@ -6,6 +7,14 @@ import { prime } from "./prime/index.js";
 
 /** Every method, by name. */
 export const methods: readonly Method[] = [md4, prime];
+
+/** Schema of a config's `method` section: one of the methods' own schemas, chosen by `name`. */
+export const methodSchema = z.discriminatedUnion("name", methods.map((m) => m.schema) as unknown as [Method["schema"], ...Method["schema"][]], {
+  error: () => `method.name must be one of ${methods.map((m) => JSON.stringify(m.name)).join(", ")}`,
+}) as unknown as z.ZodType<MethodSection, MethodSection>;
+
+/** A validated `method` section: the method's name and its own options. */
+export type MethodSection = { name: string } & Record<string, unknown>;
 
 /** The method called `name`; a UserError listing the valid names otherwise. */
 export function methodNamed(name: string): Method {

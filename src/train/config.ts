@@ -4,8 +4,7 @@ import { UserError } from "../cli/user-error.js";
 import { scheduleFromName } from "../diffusion/schedule.js";
 import { readRegularFile } from "../data/read-file.js";
 import { MAX_SEED, TRAIN_SEED_OFFSET } from "../engine/seed.js";
-import { md4Schema } from "../methods/md4/config.js";
-import { primeSchema } from "../methods/prime/config.js";
+import { methodSchema } from "../methods/registry.js";
 
 const HMM_FIELDS = ["hmmSeed", "hmmHidden", "hmmStickiness", "hmmSize"] as const;
 const MARKOV_FIELDS = ["markovSeed", "markovSymbols", "markovSize"] as const;
@@ -63,9 +62,7 @@ export const TrainConfigSchema = z
       })
       .strict()
       .prefault({}),
-    method: z
-      .discriminatedUnion("name", [md4Schema, primeSchema], { error: () => 'method.name must be one of "md4", "prime"' })
-      .default({ name: "md4" }),
+    method: methodSchema.default({ name: "md4" }),
     train: z
       .object({
         steps: z.number().int().positive(),

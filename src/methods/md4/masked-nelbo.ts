@@ -1,6 +1,6 @@
 /** MD4's continuous-time NELBO as a weighted cross-entropy over masked positions. */
 import { type Tensor } from "../../engine/index.js";
-import { tokenNll, weightedSum } from "./weighted-nll.js";
+import { tokenNll, weightedSum } from "../../diffusion/losses/weighted-nll.js";
 
 /**
  * Σ_b w_b · Σ_{i masked} −log softmax(logits)[x_i], divided by B·S (nats per token).
