@@ -20,7 +20,7 @@ export interface Parameterization {
  */
 export function consistentSet(layout: StateLayout): Parameterization {
   const { classes: C, maskId, positionsPerToken: ell } = layout;
-  const table = keep(tensor(layout.digitTable, [ell, C], { dtype: "int64" }));
+  const table = digitTableTensor(layout);
   return {
     allowed(states: Tensor): Tensor {
       return tidy(() => {
@@ -38,6 +38,18 @@ export function consistentSet(layout: StateLayout): Parameterization {
       });
     },
   };
+}
+
+const tables = new WeakMap<StateLayout, Tensor>();
+
+/** The layout's digit table as an int64 tensor [ℓ, C] (digit j of class c at [j, c]), made once per layout. */
+export function digitTableTensor(layout: StateLayout): Tensor {
+  let d = tables.get(layout);
+  if (!d) {
+    d = keep(tensor(layout.digitTable, [layout.positionsPerToken, layout.classes], { dtype: "int64" }));
+    tables.set(layout, d);
+  }
+  return d;
 }
 
 /** log p [B, n, C] in the logits' dtype: log-softmax over the allowed classes, −∞ elsewhere. */

@@ -3,9 +3,9 @@
  * both the joint (paper) form w·Σ_i −log p(x^i | y_t) and the certified per-digit form
  * w·Σ_i Σ_{masked j} −log P(y₀^{ij} | y_t) from the restricted joint p. Both are logged; one is trained.
  */
-import { keep, tensor, type Tensor } from "../../engine/index.js";
+import { tensor, type Tensor } from "../../engine/index.js";
 import { applyMask, drawMask } from "../../diffusion/process.js";
-import { restrictedLogProbs, type Parameterization } from "../../diffusion/parameterization.js";
+import { digitTableTensor, restrictedLogProbs, type Parameterization } from "../../diffusion/parameterization.js";
 import type { StateLayout } from "../../diffusion/state-layout.js";
 import { timeTensors, tokenNll, weightedSum } from "../../diffusion/losses/weighted-nll.js";
 import type { DenoisingNetwork } from "../../models/net-denoiser.js";
@@ -37,7 +37,7 @@ export function primeLoss(
   const [B, n] = x.shape as [number, number];
   const L = n / layout.groupSize;
   const ell = layout.positionsPerToken;
-  const digits = digitTensor(layout);
+  const digits = digitTableTensor(layout);
   if (layout.groupSize > 1) x = mergeGroups(x, layout);
   const y0 = digits.transpose(0, 1).indexSelect(0, x.reshape(B * L)).reshape(B, L * ell);
   const { maskProb, weight } = timeTensors(t, schedule);
@@ -57,16 +57,4 @@ function mergeGroups(x: Tensor, layout: StateLayout): Tensor {
   const q = layout.groupSize;
   const powers = tensor(Array.from({ length: q }, (_, r) => layout.dataClasses ** (q - 1 - r)), [q], { dtype: "int64", device: x.device });
   return x.reshape(B, n / q, q).mul(powers).sum(-1);
-}
-
-const tables = new WeakMap<StateLayout, Tensor>();
-
-/** The layout's digit table as an int64 tensor [ℓ, C], made once per layout. */
-function digitTensor(layout: StateLayout): Tensor {
-  let d = tables.get(layout);
-  if (!d) {
-    d = keep(tensor(layout.digitTable, [layout.positionsPerToken, layout.classes], { dtype: "int64" }));
-    tables.set(layout, d);
-  }
-  return d;
 }
