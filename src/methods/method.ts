@@ -12,6 +12,8 @@ import type { TrainConfig } from "../train/config.js";
 export interface LossOutput {
   loss: Tensor;
   terms: Record<string, number>;
+  /** The objective's value to report (bpc in logs and progress) when the loss adds terms that are not part of it, e.g. a score-function surrogate; default: the loss. */
+  objective?: number;
 }
 
 /** What a loss sees of one batch. */
@@ -30,6 +32,11 @@ export interface MethodModel {
   denoiser(): Denoiser;
   /** The training loss of one batch (autograd on). */
   loss(input: LossInput): LossOutput;
+  /**
+   * The schedule the model learned (a snapshot of the current weights), when it learns one: it then replaces the
+   * config's diffusion.schedule for evaluation and sampling. Absent for fixed schedules.
+   */
+  learnedSchedule?(): Schedule;
 }
 
 /** A method: a folder in src/methods with one registry line. */
@@ -44,6 +51,8 @@ export interface Method {
   bounds(config: TrainConfig): BoundSpec[];
   /** Sampler names (see samplerNames) that work with this method's states. */
   samplers(config: TrainConfig): readonly string[];
+  /** Why samplers outside samplers() are refused, when the method has a reason to give (shown with the refusal). */
+  readonly samplerLimits?: string;
   /** One line describing the method's setting for a config (printed by train). */
   describe(config: TrainConfig): string;
 }

@@ -1,6 +1,6 @@
 /** `maskdiff eval`: every bound and objective of a checkpoint's method on a data split, each under its own label. */
 import { Command, Option } from "commander";
-import { scheduleFromName } from "../../diffusion/schedule.js";
+import { modelSchedule } from "../../methods/model-schedule.js";
 import { evaluateBound, type NelboReport } from "../../eval/evaluate.js";
 import { formatBound } from "../../eval/metrics.js";
 import { checkSplitsFit } from "../../train/data-fit.js";
@@ -24,7 +24,7 @@ export function evalCommand(): Command {
       const bounds = method.bounds(meta.config).filter((b) => !b.discrete || o.steps !== undefined);
       const reports: NelboReport[] = bounds.map((b) =>
         evaluateBound(denoiser, b, data.splits[o.split], {
-          seqLen: meta.config.data.seqLen, schedule: scheduleFromName(meta.config.diffusion.schedule),
+          seqLen: meta.config.data.seqLen, schedule: modelSchedule(model, meta.config),
           seed: o.seed, maxSequences: o.sequences, steps: o.steps ?? 1, tMin: 1e-3,
         }),
       );

@@ -33,10 +33,12 @@ export interface DrawOptions {
   length: number;
   /** Added to the spec as temperature=…, for the samplers that take one. */
   temperature?: number;
-  /** The sampler's masking schedule (the trained one). */
+  /** The sampler's masking schedule (the trained one; a schedule the model learned takes its place). */
   schedule: string;
   /** Sampler names the model's method supports (default: any). */
   supported?: readonly string[];
+  /** Why the others are refused (the method's samplerLimits). */
+  supportedWhy?: string;
 }
 
 /** Sampler option flags of the sample command and the spec key each one sets. */
@@ -87,7 +89,7 @@ function policyFor(sampler: string, values: Record<string, number | string | und
 /** Samples n sequences; returns their decoded text, tokens and the sampler's cost counters. */
 export function drawSamples(model: MethodModel, data: TokenDataset, o: DrawOptions): { text: string; tokens: number[]; stats: SampleStats }[] {
   const name = splitSamplerSpec(o.sampler).name;
-  if (o.supported && !o.supported.includes(name)) throw new UserError(`sampler '${name}' does not work with this model's method; supported: ${o.supported.join(", ")}`);
+  if (o.supported && !o.supported.includes(name)) throw new UserError(`sampler '${name}' does not work with this model's method; supported: ${o.supported.join(", ")}${o.supportedWhy ? ` (${o.supportedWhy})` : ""}`);
   const policy = policyFor(o.sampler, { temperature: o.temperature });
   if (o.grid !== undefined && policy.grid !== undefined && o.grid !== policy.grid)
     throw new UserError(`--grid ${o.grid}: sampler '${policy.name}' runs on the '${policy.grid}' grid linspace(1, 1e-5, T+1) (compat=official); drop --grid or the compat option`);
@@ -106,7 +108,7 @@ export function drawSamples(model: MethodModel, data: TokenDataset, o: DrawOptio
     throw new UserError(`sampler '${policy.name}' with T = ${o.steps}, L = ${L}: ${(e as Error).message}`);
   }
   const r = sample(denoiser, policy, {
-    batch: o.n, length: L, steps: o.steps, schedule: scheduleFromName(o.schedule), rng: new Rng(o.seed),
+    batch: o.n, length: L, steps: o.steps, schedule: model.learnedSchedule?.() ?? scheduleFromName(o.schedule), rng: new Rng(o.seed),
     topP: o.topP, topPVariant: o.topPVariant, grid: o.grid,
   });
   return Array.from({ length: o.n }, (_, b) => {
@@ -156,7 +158,7 @@ export function sampleCommand(): Command {
       const steps = o.steps ?? length;
       const t0 = performance.now();
       const out = drawSamples(model, data, {
-        ...o, sampler: spec, temperature: undefined, steps, length, schedule: meta.config.diffusion.schedule, supported: method.samplers(meta.config),
+        ...o, sampler: spec, temperature: undefined, steps, length, schedule: meta.config.diffusion.schedule, supported: method.samplers(meta.config), supportedWhy: method.samplerLimits,
       });
       const seconds = (performance.now() - t0) / 1000;
       const name = policy.name;
