@@ -15,17 +15,6 @@ export interface ClassSchedule {
   revealProb(s: number, t: number): Float64Array;
 }
 
-/**
- * The probability, per clean class, that a masked position is revealed between t and s: the per-class
- * schedule's r_v, or a scalar schedule's one number (α(s) − α(t))/(1 − α(t)) repeated C times.
- */
-export function classRevealProbs(schedule: Schedule, s: number, t: number, classes: number): Float64Array {
-  if (schedule.perClass) return schedule.perClass.revealProb(s, t);
-  const mt = schedule.maskProb(t);
-  if (!(mt > 0)) throw new Error(`reveal probability undefined for 1 − α(t) = ${mt} (need α(t) < 1)`);
-  return new Float64Array(classes).fill(Math.min(1, Math.max(0, (mt - schedule.maskProb(s)) / mt)));
-}
-
 /** A Schedule whose only meaningful part is `perClass`: its scalar α, 1 − α, α′ and w throw, so no scalar-only code runs on it by accident. */
 export function perClassSchedule(name: string, perClass: ClassSchedule): Schedule {
   const scalar = (what: string) => (): number => {
