@@ -23,6 +23,8 @@ export interface LossInput {
   /** One diffusion time per sequence [B] (drawn by the trainer). */
   t: Float64Array;
   schedule: Schedule;
+  /** Optimiser steps taken before this one (for annealed terms; absent: fully annealed). */
+  step?: number;
 }
 
 /** A model a method built: the trainable network, its evaluation view, and its training loss. */

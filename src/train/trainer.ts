@@ -181,7 +181,7 @@ async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainO
     const t = drawTimes(tc.batch, rng, config.diffusion.tMin);
     const { loss, objective, terms } = tidy(() => {
       const x = tensor(batch.data, [tc.batch, config.data.seqLen], { dtype: "int64" });
-      const out = built.loss({ x, t, schedule });
+      const out = built.loss({ x, t, schedule, step });
       out.loss.backward();
       const value = out.loss.item();
       return { loss: value, objective: out.objective ?? value, terms: out.terms };
