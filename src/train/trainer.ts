@@ -116,7 +116,7 @@ async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainO
   const params = model.namedParameters();
   const opt = new AdamW(params.map(([, p]) => p), { lr: tc.lr, beta1: tc.beta1, beta2: tc.beta2, weightDecay: tc.weightDecay });
   const ema = new Ema(params.map(([, p]) => p), tc.ema);
-  const reader = new BatchReader(data.splits.train, { batchSize: tc.batch, seqLen: config.data.seqLen, seed: config.seed + 1 });
+  const reader = new BatchReader(data.splits.train, { batchSize: tc.batch, seqLen: config.data.seqLen, seed: config.seed + 1, recordLength: data.recordLength });
   let rng = new Rng(config.seed + 2);
   let step = 0;
 
