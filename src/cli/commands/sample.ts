@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { Rng } from "../../engine/rng.js";
 import { scheduleFromName } from "../../diffusion/schedule.js";
-import { statePositions } from "../../diffusion/state-layout.js";
+import { encodeTemplate, statePositions } from "../../diffusion/state-layout.js";
 import {
   joinSamplerSpec,
   parseSamplerSpec,
@@ -17,6 +17,7 @@ import type { MethodModel } from "../../methods/method.js";
 import { checkSampleMemory } from "../../engine/memory-check.js";
 import { loadModel } from "../load-model.js";
 import { seedArg, intAtLeast, intInRange, MAX_SAMPLE_STEPS, probability } from "../options.js";
+import { templateTokens } from "../template.js";
 import { UserError } from "../user-error.js";
 
 /** Options of drawSamples. */
@@ -31,6 +32,8 @@ export interface DrawOptions {
   grid?: "uniform" | "cosine";
   /** Sequence length in tokens. */
   length: number;
+  /** Given and free positions ('_'), as many characters as `length`; given positions are never changed. */
+  template?: string;
   /** Added to the spec as temperature=…, for the samplers that take one. */
   temperature?: number;
   /** The sampler's masking schedule (the trained one; a schedule the model learned takes its place). */
@@ -107,8 +110,18 @@ export function drawSamples(model: MethodModel, data: TokenDataset, o: DrawOptio
   } catch (e) {
     throw new UserError(`sampler '${policy.name}' with T = ${o.steps}, L = ${L}: ${(e as Error).message}`);
   }
+  let prompt: Int32Array | undefined;
+  if (o.template !== undefined) {
+    const given = templateTokens(data, o.template);
+    if (given.length !== L) throw new UserError(`--template has ${given.length} positions but the sequence length is ${L} (drop --length, or make them agree)`);
+    try {
+      prompt = encodeTemplate(denoiser.layout, given);
+    } catch (e) {
+      throw new UserError(`--template: ${(e as Error).message}`);
+    }
+  }
   const r = sample(denoiser, policy, {
-    batch: o.n, length: L, steps: o.steps, schedule: model.learnedSchedule?.() ?? scheduleFromName(o.schedule), rng: new Rng(o.seed),
+    prompt, batch: o.n, length: L, steps: o.steps, schedule: model.learnedSchedule?.() ?? scheduleFromName(o.schedule), rng: new Rng(o.seed),
     topP: o.topP, topPVariant: o.topPVariant, grid: o.grid,
   });
   return Array.from({ length: o.n }, (_, b) => {
@@ -142,7 +155,8 @@ export function sampleCommand(): Command {
     );
   for (const [, flag, , help] of samplerFlags) cmd.option(flag, help, flag === "--block <n>" ? intAtLeast(1) : finiteNumber);
   return cmd
-    .option("--length <L>", "sequence length (default: the trained length)", intAtLeast(1))
+    .option("--length <L>", "sequence length (default: the trained length, or the template's)", intAtLeast(1))
+    .option("--template <text>", "generate conditionally: given characters are kept, '_' marks a free position (e.g. \"the _____ of ___\")")
     .option("--seed <s>", "random seed", seedArg(), 0)
     .option("-n, --n <n>", "number of samples", intAtLeast(1), 4)
     .option("--json", "print JSON")
@@ -152,7 +166,7 @@ export function sampleCommand(): Command {
       const spec = specWithOptions(o.sampler, values);
       const policy = policyFor(spec, {});
       const { model, method, meta, data } = await loadModel(o.checkpoint);
-      const length = o.length ?? meta.config.data.seqLen;
+      const length = o.length ?? (o.template === undefined ? meta.config.data.seqLen : Array.from(o.template as string).length);
       const m = meta.config.model;
       checkSampleMemory({ vocab: data.vocabSize + 1, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond }, o.n, length);
       const steps = o.steps ?? length;
