@@ -68,7 +68,8 @@ export const vmd: Method = {
     };
   },
   bounds: (config) => [fixedLatentContinuous("nelbo"), vmdObjective("vmd_objective", options(config)), fixedLatentStepBound("nelbo_T")],
-  samplers: () => ["ancestral"],
+  samplers: () => [],
+  samplerLimits: "sampling a latent-variable model needs the sampling loop to draw z per sequence, which is not built yet",
   describe(config) {
     const o = options(config);
     const warm = o.klWarmup ? `, KL annealed over ${o.klWarmup} steps` : "";
