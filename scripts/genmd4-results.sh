@@ -18,7 +18,7 @@ cfg() { # cfg NAME METHOD_JSON SEED: the quickstart config with a method, a seed
     process.stdout.write(JSON.stringify(c));' "$2" "$3" "$STEPS" > "$OUT/$1.json"
 }
 evaluate() { # evaluate NAME CHECKPOINT: every bound, the T-step ones at T = 64 (= L) and T = 256, on 512 validation sequences
-  for T in 64 256; do node bin/maskdiff.js eval --checkpoint "$2" --sequences 512 --steps $T --json > "$OUT/$1.T$T.eval.json"; done
+  for T in 64 256; do node bin/maskdiff.js eval --checkpoint "$2" --sequences 512 --steps $T --json --per-sequence > "$OUT/$1.T$T.eval.json"; done
 }
 for seed in $SEEDS; do
   for m in md4 genmd4; do
