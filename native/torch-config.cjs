@@ -13,7 +13,7 @@ function fail(msg) {
   process.stderr.write(
     `\nmaskdiff: cannot build the libtorch binding: ${msg}\n` +
       "Install Debian's libtorch (apt-get update && apt-get install -y --no-install-recommends " +
-      "libtorch-dev libopenblas0-pthread libjemalloc2), or point LIBTORCH at a libtorch distribution " +
+      "libtorch-dev libgloo-dev libopenblas0-pthread libjemalloc2), or point LIBTORCH at a libtorch distribution " +
       "(the unpacked libtorch zip, or site-packages/torch of a PyTorch wheel: it must contain " +
       "include/ATen/ATen.h and lib/libtorch_cpu.so), then run `npm run build` again.\n\n",
   );
