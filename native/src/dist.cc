@@ -7,6 +7,7 @@
 // allreduce/broadcast/allgather/barrier calls returning a Work to wait on), which libtorch 1.13 and
 // 2.x share.
 #include <ATen/core/grad_mode.h>
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/csrc/distributed/c10d/Work.hpp>
 #ifdef USE_C10D_GLOO
@@ -39,6 +40,7 @@ struct Group {
   std::string backend;
   int rank = 0;
   int size = 1;
+  // How long a collective waits (the rendezvous has its own time-out).
   std::chrono::milliseconds timeout{0};
   // Device of the scalar tensors of allGather ('cpu' for Gloo, 'cuda:k' for NCCL).
   at::Device device{at::kCPU};
@@ -164,11 +166,11 @@ static std::string strField(const Napi::Object& o, const char* key) {
   return v.IsString() ? v.As<Napi::String>().Utf8Value() : "";
 }
 
-// Builds the group's backend on its store (the ranks meet through the store, within the time-out).
-static void createBackend(Group& g, const Napi::Object& o) {
+// Builds the group's backend on its store (the ranks meet through the store, within `meet`).
+static void createBackend(Group& g, const Napi::Object& o, std::chrono::milliseconds meet) {
 #ifdef USE_C10D_GLOO
   if (g.backend == "gloo") {
-    auto opts = c10d::ProcessGroupGloo::Options::create(g.timeout);
+    auto opts = c10d::ProcessGroupGloo::Options::create(std::max(meet, g.timeout));
     std::string iface = strField(o, "glooInterface"), hostname = strField(o, "glooHostname");
     opts->devices.push_back(!iface.empty() ? c10d::ProcessGroupGloo::createDeviceForInterface(iface)
                             : !hostname.empty() ? c10d::ProcessGroupGloo::createDeviceForHostname(hostname)
@@ -182,7 +184,7 @@ static void createBackend(Group& g, const Napi::Object& o) {
     setenv("TORCH_NCCL_BLOCKING_WAIT", "1", 0);
     setenv("NCCL_BLOCKING_WAIT", "1", 0);
     auto opts = c10d::ProcessGroupNCCL::Options::create();
-    opts->timeout = g.timeout;
+    opts->timeout = std::max(meet, g.timeout);
     g.nccl = c10::make_intrusive<c10d::ProcessGroupNCCL>(g.store, g.rank, g.size, opts);
   }
 #endif
@@ -200,8 +202,10 @@ FN(distBackends) {
   }, false);
 }
 
-// distCreate({backend, host, port, worldSize, rank, timeoutMs, device, glooInterface, glooHostname})
-// Rank 0 serves the TCPStore at host:port and waits for the others; all ranks then build the group.
+// distCreate({backend, host, port, worldSize, rank, timeoutMs, rendezvousTimeoutMs?, storeIsServer?, storePrefix?,
+//             device, glooInterface, glooHostname})
+// Rank 0 serves the TCPStore at host:port (unless storeIsServer says otherwise: under torchrun's agent store every
+// rank is a client, with keys under storePrefix); all ranks then build the group through it.
 FN(distCreate) {
   return guarded(info, "distCreate", [&]() -> Napi::Value {
     if (info.Length() < 1 || !info[0].IsObject()) throw std::invalid_argument("expected an options object");
@@ -211,6 +215,8 @@ FN(distCreate) {
     g->size = static_cast<int>(intField(o, "worldSize", 1, 1 << 20));
     g->rank = static_cast<int>(intField(o, "rank", 0, g->size - 1));
     g->timeout = std::chrono::milliseconds(intField(o, "timeoutMs", 1, int64_t(1) << 40));
+    auto meet = o.Get("rendezvousTimeoutMs").IsUndefined() ? g->timeout
+                                                          : std::chrono::milliseconds(intField(o, "rendezvousTimeoutMs", 1, int64_t(1) << 40));
     std::string dev = strField(o, "device");
     if (!dev.empty()) g->device = at::Device(dev);
     auto b = backends();
@@ -222,17 +228,20 @@ FN(distCreate) {
     }
     c10d::TCPStoreOptions so;
     so.port = static_cast<std::uint16_t>(intField(o, "port", 1, 65535));
-    so.isServer = g->rank == 0;
+    Napi::Value server = o.Get("storeIsServer");
+    so.isServer = server.IsBoolean() ? server.As<Napi::Boolean>().Value() : g->rank == 0;
     so.numWorkers = static_cast<std::size_t>(g->size);
     so.waitWorkers = false;  // the backend's own rendezvous below waits for every rank, with the same time-out
-    so.timeout = g->timeout;
+    so.timeout = meet;
     std::string host = strField(o, "host");
     try {
       g->store = c10::make_intrusive<c10d::TCPStore>(host, so);
-      createBackend(*g, o);
+      std::string prefix = strField(o, "storePrefix");
+      if (!prefix.empty()) g->store = c10::make_intrusive<c10d::PrefixStore>(prefix, g->store);
+      createBackend(*g, o, meet);
     } catch (const std::exception& e) {
       throw std::runtime_error("rendezvous at " + host + ":" + std::to_string(so.port) + " failed on rank " + std::to_string(g->rank) +
-                               " of " + std::to_string(g->size) + " within " + std::to_string(g->timeout.count()) + " ms: " + reason(e));
+                               " of " + std::to_string(g->size) + " within " + std::to_string(meet.count()) + " ms: " + reason(e));
     }
     return Napi::External<Group>::New(info.Env(), g.release(), [](Napi::Env, Group* p) {
       closeGroup(p);

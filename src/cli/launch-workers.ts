@@ -1,5 +1,5 @@
 /**
- * `maskdiff train --nproc N`: starts this host's N workers of a distributed run as child processes with torchrun's
+ * `maskdiff train --nproc N` (and the ddp bench): starts this host's N workers of a distributed run as child processes with torchrun's
  * variables (see train/dist-env.ts), forwards their output (global rank 0's as is, the others' stderr prefixed with
  * their rank), stops the rest when one fails, and returns the exit code of the first failure (0 when all succeed).
  */
@@ -20,12 +20,14 @@ export interface LaunchPlan {
   masterAddr: string;
   /** Port of the rendezvous on rank 0's host (default: a free loopback port for a one-host run). */
   masterPort?: number;
-  /** Arguments of the maskdiff command each worker runs (e.g. ["train", "--config", ...]). */
-  args: string[];
+  /** The program each worker runs and its arguments (e.g. [node, bin/maskdiff.js, "train", ...]). */
+  command: string[];
+  /** The workers' environment, to which the torchrun variables are added (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A TCP port that was free on 127.0.0.1 a moment ago. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once("error", reject);
@@ -44,7 +46,8 @@ export async function launchWorkers(plan: LaunchPlan): Promise<number> {
   if (plan.nnodes > 1 && plan.masterPort === undefined) throw new UserError("--master-port is needed with --nnodes > 1 (the same port on every host)");
   const masterPort = plan.masterPort ?? (await freePort());
   // Each worker's matmuls get an equal part of the cores unless the user chose.
-  const blas = process.env.OPENBLAS_NUM_THREADS ?? String(Math.max(1, Math.floor(availableParallelism() / plan.nproc)));
+  const base = plan.env ?? process.env;
+  const blas = base.OPENBLAS_NUM_THREADS ?? String(Math.max(1, Math.floor(availableParallelism() / plan.nproc)));
   const workers: ChildProcess[] = [];
   let firstFailure: { rank: number; code: number } | null = null;
   const stopAll = (signal: NodeJS.Signals) => workers.forEach((w) => w.exitCode === null && w.signalCode === null && w.kill(signal));
@@ -52,8 +55,9 @@ export async function launchWorkers(plan: LaunchPlan): Promise<number> {
   process.on("SIGINT", onSignal).on("SIGTERM", onSignal);
   const exits = Array.from({ length: plan.nproc }, (_, local) => {
     const e: DistEnv = { masterAddr: plan.masterAddr, masterPort, worldSize: plan.nnodes * plan.nproc, rank: plan.nodeRank * plan.nproc + local, localRank: local, localWorldSize: plan.nproc };
-    const child = spawn(process.execPath, [process.argv[1]!, ...plan.args], {
-      env: { ...process.env, ...distEnvVars(e), OPENBLAS_NUM_THREADS: blas },
+    const [program, ...args] = plan.command;
+    const child = spawn(program!, args, {
+      env: { ...base, ...distEnvVars(e), OPENBLAS_NUM_THREADS: blas },
       stdio: e.rank === 0 ? "inherit" : ["ignore", "inherit", "pipe"],
     });
     if (child.stderr) createInterface({ input: child.stderr }).on("line", (l) => process.stderr.write(`[rank ${e.rank}] ${l}\n`));

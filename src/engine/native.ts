@@ -18,6 +18,11 @@ export interface NativeGroupOptions {
   worldSize: number;
   rank: number;
   timeoutMs: number;
+  /** Time-out of the rendezvous (default timeoutMs). */
+  rendezvousTimeoutMs?: number;
+  /** Whether this rank serves the TCPStore (default: rank 0), and a prefix of its keys. */
+  storeIsServer?: boolean;
+  storePrefix?: string;
   /** Device of scalar collectives' tensors: 'cpu' (Gloo) or 'cuda:k' (NCCL). */
   device: string;
   /** Gloo's network interface (e.g. 'eth0'); else glooHostname; else Gloo's default device. */

@@ -25,8 +25,13 @@ export interface ProcessGroupOptions {
   masterPort: number;
   worldSize: number;
   rank: number;
-  /** Time-out of the rendezvous and of each collective, in milliseconds. */
+  /** Time-out of each collective, in milliseconds (and of the rendezvous unless rendezvousTimeoutMs is given). */
   timeoutMs: number;
+  /** Time-out of the rendezvous, in milliseconds: how long rank 0 waits for the others to start, and they for it. */
+  rendezvousTimeoutMs?: number;
+  /** Whether this rank serves the rendezvous store (default: rank 0; false for all under torchrun's agent store), and the prefix of its keys. */
+  storeIsServer?: boolean;
+  storePrefix?: string;
   /** Device of the tensors of scalar collectives (default "cpu"; "cuda:LOCAL_RANK" with NCCL). */
   device?: string;
   /** Gloo's network interface (GLOO_SOCKET_IFNAME), else the address to bind; default: Gloo's choice from the host name. */
@@ -55,7 +60,7 @@ export class ProcessGroup {
       throw new UserError(`distributed backend '${o.backend}' is not in this build (it has: ${have.join(", ") || "none"}); Gloo needs its headers at build time (Debian: apt-get install libgloo-dev, then npm run build:native), NCCL a CUDA libtorch with nccl.h`);
     const handle = wrap(() => native.distCreate({
       backend: o.backend, host: o.masterAddr, port: o.masterPort, worldSize: o.worldSize, rank: o.rank, timeoutMs: o.timeoutMs,
-      device: o.device ?? "cpu", glooInterface: o.glooInterface, glooHostname: o.glooHostname,
+      rendezvousTimeoutMs: o.rendezvousTimeoutMs, storeIsServer: o.storeIsServer, storePrefix: o.storePrefix, device: o.device ?? "cpu", glooInterface: o.glooInterface, glooHostname: o.glooHostname,
     }));
     return new ProcessGroup(handle, o.rank, o.worldSize, o.backend);
   }

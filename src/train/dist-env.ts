@@ -1,6 +1,8 @@
 /**
  * torchrun's launch conventions: a worker learns its place from MASTER_ADDR, MASTER_PORT, WORLD_SIZE, RANK and
  * LOCAL_RANK (and LOCAL_WORLD_SIZE), whoever started it — `maskdiff train --nproc`, torchrun, or a job scheduler.
+ * Under torchrun's static rendezvous (TORCHELASTIC_USE_AGENT_STORE=True) the agent serves the store and every
+ * worker is its client, as in torch.distributed's env:// rendezvous.
  */
 import { ProcessGroup } from "../engine/index.js";
 import { UserError } from "../cli/user-error.js";
@@ -15,6 +17,8 @@ export interface DistEnv {
   localRank: number;
   /** Workers on this host. */
   localWorldSize: number;
+  /** Under torchrun's static rendezvous its agent already serves the store at MASTER_PORT: the key prefix of this attempt there. */
+  agentStorePrefix?: string;
 }
 
 function intVar(env: NodeJS.ProcessEnv, name: string, lo: number, hi: number, fallback?: number): number {
@@ -41,6 +45,7 @@ export function readDistEnv(env: NodeJS.ProcessEnv = process.env): DistEnv | nul
     masterAddr, rank, worldSize, localWorldSize,
     masterPort: intVar(env, "MASTER_PORT", 1, 65535),
     localRank: intVar(env, "LOCAL_RANK", 0, Math.max(0, localWorldSize - 1), 0),
+    agentStorePrefix: env.TORCHELASTIC_USE_AGENT_STORE === "True" ? `/worker/attempt_${env.TORCHELASTIC_RESTART_COUNT ?? "0"}` : undefined,
   };
 }
 
@@ -65,6 +70,7 @@ export function joinGroup(e: DistEnv, timeoutMs: number, env: NodeJS.ProcessEnv 
   const glooInterface = env.GLOO_SOCKET_IFNAME?.trim() || undefined;
   return ProcessGroup.create({
     backend: "gloo", masterAddr: e.masterAddr, masterPort: e.masterPort, worldSize: e.worldSize, rank: e.rank, timeoutMs,
+    ...(e.agentStorePrefix !== undefined && { storeIsServer: false, storePrefix: e.agentStorePrefix }),
     glooInterface, glooHostname: !glooInterface && isLoopback(e.masterAddr) ? "127.0.0.1" : undefined,
   });
 }

@@ -1,24 +1,14 @@
 /** Starting N processes of a loopback distributed run as an external launcher would (torchrun's variables), and collecting their output. */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { freePort } from "../../src/cli/launch-workers.js";
 import { REPO_ROOT } from "./cli.js";
+
+export { freePort };
 
 /** One rank's process and, once it exits, what it printed and how it ended. */
 export interface RankProcess {
   child: ChildProcess;
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }>;
-}
-
-/** A TCP port that was free on 127.0.0.1 a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts `node <script> ...args` (script relative to the repository root) as ranks 0..n-1 of one run on a free loopback port. */

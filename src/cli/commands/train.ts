@@ -36,7 +36,7 @@ export function trainCommand(): Command {
     .option("--dist-timeout <seconds>", "how long a worker waits for the others at the rendezvous and in each collective", numberIn(1, 86400), 300)
     .action(async (o: TrainCliOptions) => {
       if (o.nproc * o.nnodes > 1) {
-        const code = await launchWorkers({ nproc: o.nproc, nnodes: o.nnodes, nodeRank: o.nodeRank, masterAddr: o.masterAddr, masterPort: o.masterPort, args: workerArgs(o) });
+        const code = await launchWorkers({ nproc: o.nproc, nnodes: o.nnodes, nodeRank: o.nodeRank, masterAddr: o.masterAddr, masterPort: o.masterPort, command: [process.execPath, process.argv[1]!, ...workerArgs(o)] });
         if (code !== 0) process.exitCode = code;
         return;
       }
