@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "maskdiff_native",
-      "sources": ["native/src/addon.cc", "native/src/ops.cc", "native/src/allocator.cc"],
+      "sources": ["native/src/addon.cc", "native/src/ops.cc", "native/src/allocator.cc", "native/src/dist.cc"],
       "include_dirs": [
         "<!@(node -p \"require('node-addon-api').include_dir\")",
         "<!@(node native/torch-config.cjs include)"

@@ -15,6 +15,10 @@ Modes (each prints one JSON line on stdout):
                                       forward + backward gives: `case.logits`, `case.loss`, `grad.<name>`
   --mode train|forward --config NAME  engine bench worker: median time of a train step (fwd + bwd + AdamW)
                                       or of a no-grad forward pass, as bench/engine-worker.ts measures ours
+  --mode ddp --config NAME --out FILE ddp bench worker, one rank (torchrun's variables; none: one process): the
+                                      train step under DistributedDataParallel (Gloo) on this rank's share of the
+                                      batch, the gradient all-reduce alone (flattened 25 MiB buckets, as ours), and
+                                      one all-reduce of a --bw-mb MiB buffer; rank 0 writes the JSON to FILE
   --sample WEIGHTS                    samplers bench worker: the ancestral sampler with exact caching on the
                                       weights in WEIGHTS (a safetensors file whose metadata `config` is the
                                       DiT config as JSON); --trace FILE also writes every step's state and μ
@@ -279,6 +283,73 @@ def bench_engine(name, mode, steps, warmup):
             "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 
+# ------------------------------------------------------------------ --mode ddp: the ddp bench worker
+def bench_ddp(name, steps, warmup, bw_mb, reps, out):
+    import datetime
+    import torch.distributed as dist
+    from torch.nn.parallel import DistributedDataParallel
+
+    cfg = CONFIGS[name]
+    world, rank = int(os.environ.get("WORLD_SIZE", "1")), int(os.environ.get("RANK", "0"))
+    if world > 1:
+        dist.init_process_group("gloo", timeout=datetime.timedelta(seconds=300))
+    torch.manual_seed(0)
+    model = DiT(**cfg)
+    net = DistributedDataParallel(model) if world > 1 else model  # broadcasts rank 0's weights; 25 MiB buckets
+    B, S, mask_id = cfg["batch"] // world, cfg["seq"], cfg["vocab"] - 1
+    x = torch.randint(0, mask_id, (cfg["batch"], S))[rank * B:(rank + 1) * B].contiguous()
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-4, weight_decay=0.0)
+    barrier = dist.barrier if world > 1 else (lambda: None)
+    step_ms = []
+    for i in range(warmup + steps):
+        barrier()
+        t0 = time.perf_counter()
+        opt.zero_grad(set_to_none=True)
+        t = antithetic_times(B)
+        masked = draw_mask(B, S, t)
+        masked_nelbo(net(x.masked_fill(masked, mask_id), t), x, masked, t.pow(-1)).backward()  # DDP all-reduces here
+        opt.step()
+        if i >= warmup:
+            step_ms.append((time.perf_counter() - t0) * 1000)
+    grads = [p.grad for p in model.parameters()]
+    cap, buckets, size = 25 * 2 ** 20, [[]], 0
+    for g in grads:
+        if buckets[-1] and size + g.numel() * 4 > cap:
+            buckets.append([])
+            size = 0
+        buckets[-1].append(g)
+        size += g.numel() * 4
+    alone, bw = [], []
+    buf = torch.zeros(round(bw_mb * 2 ** 20 / 4))
+    for _ in range(reps):
+        barrier()
+        t0 = time.perf_counter()
+        for b in buckets:  # what DDP does per bucket, without its overlap with backward
+            flat = torch.cat([g.reshape(-1) for g in b])
+            if world > 1:
+                dist.all_reduce(flat)
+            flat.div_(world)
+            off = 0
+            for g in b:
+                g.copy_(flat[off:off + g.numel()].view_as(g))
+                off += g.numel()
+        alone.append((time.perf_counter() - t0) * 1000)
+        barrier()
+        t0 = time.perf_counter()
+        if world > 1:
+            dist.all_reduce(buf)
+        bw.append((time.perf_counter() - t0) * 1000)
+    if rank == 0 and out:
+        with open(out, "w") as f:
+            json.dump({"impl": "pytorch", "torch": torch.__version__, "world": world, "config": name, "batch_per_rank": B,
+                       "grad_mb": round(sum(g.numel() * 4 for g in grads) / 2 ** 20, 2),
+                       "step_ms": round(statistics.median(step_ms), 1), "allreduce_ms": round(statistics.median(alone), 2),
+                       "bw_mb": bw_mb, "bw_ms": round(statistics.median(bw), 2)}, f)
+    if world > 1:
+        dist.destroy_process_group()
+    return {"rank": rank, "world": world}
+
+
 # ------------------------------------------------------------------ --sample: ancestral sampling with exact caching
 class CachedMu:
     """μ [B, L, V] float64 after SUBS, re-predicted only for rows whose state changed (src/diffusion/samplers/prediction-cache.ts).
@@ -388,7 +459,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--print-configs", action="store_true", help="print CONFIGS as JSON")
     ap.add_argument("--export", metavar="FILE", help="write the equivalence case for --config to FILE")
-    ap.add_argument("--mode", choices=["train", "forward"], help="time a train step or a forward pass of --config")
+    ap.add_argument("--mode", choices=["train", "forward", "ddp"], help="time a train step or a forward pass of --config, or one ddp bench rank")
     ap.add_argument("--sample", metavar="WEIGHTS", help="time the ancestral sampler on these weights")
     ap.add_argument("--config", default="small", choices=sorted(CONFIGS))
     ap.add_argument("--steps", type=int, default=10, help="timed steps (--mode) or sampling steps T (--sample; 0 = L)")
@@ -398,6 +469,9 @@ def main():
     ap.add_argument("--seed", type=int, default=1, help="sampling seed (--sample)")
     ap.add_argument("--trace", metavar="FILE", help="with --sample: write every step's state, μ and (t, s, p) here")
     ap.add_argument("--threads", type=int, default=0, help="torch intra-op threads (0 = torch's default)")
+    ap.add_argument("--bw-mb", type=float, default=16, help="--mode ddp: MiB of the bandwidth all-reduce")
+    ap.add_argument("--reps", type=int, default=10, help="--mode ddp: repetitions of the all-reduce timings")
+    ap.add_argument("--out", metavar="FILE", help="--mode ddp: rank 0 writes its JSON here")
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -405,6 +479,8 @@ def main():
         result = CONFIGS
     elif args.export:
         result = export_case(args.export, args.config)
+    elif args.mode == "ddp":
+        result = bench_ddp(args.config, args.steps, args.warmup, args.bw_mb, args.reps, args.out)
     elif args.mode:
         result = bench_engine(args.config, args.mode, args.steps, args.warmup)
     elif args.sample:

@@ -1,7 +1,7 @@
-// The build's libtorch locator: Debian's copy by default, $LIBTORCH when set, one paragraph when missing.
+// The build's libtorch locator: Debian's copy by default, $LIBTORCH when set, one paragraph when missing; the c10d backends it finds.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
@@ -38,5 +38,29 @@ test("LIBTORCH pointing at a wheel-style tree gives its paths, its ABI flag and 
 test("without LIBTORCH the Debian installation is used with the C++11 ABI", { skip: process.env.LIBTORCH ? "LIBTORCH is set" : false }, () => {
   const r = run("defines", { LIBTORCH: "" });
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, "_GLIBCXX_USE_CXX11_ABI=1");
+  // Debian's libgloo-dev (scripts/setup.sh installs it) gives the Gloo process group
+  assert.equal(r.stdout, existsSync("/usr/include/gloo/context.h") ? "_GLIBCXX_USE_CXX11_ABI=1 USE_C10D_GLOO" : "_GLIBCXX_USE_CXX11_ABI=1");
+});
+
+test("the c10d backends: Gloo with the libtorch's gloo headers, NCCL only with CUDA plus nccl.h and the CUDA runtime headers", () => {
+  const root = mkdtempSync(join(tmpdir(), "maskdiff-libtorch-"));
+  try {
+    const file = (p: string) => (mkdirSync(join(root, p, ".."), { recursive: true }), writeFileSync(join(root, p), ""));
+    file("include/ATen/ATen.h");
+    file("lib/libtorch_cpu.so");
+    const env = { LIBTORCH: root, CUDA_HOME: join(root, "cuda"), NCCL_INCLUDE_DIR: join(root, "nccl") };
+    assert.equal(run("defines", env).stdout, "_GLIBCXX_USE_CXX11_ABI=1");
+    file("include/gloo/context.h");
+    assert.equal(run("defines", env).stdout, "_GLIBCXX_USE_CXX11_ABI=1 USE_C10D_GLOO");
+    file("nccl/nccl.h");
+    file("cuda/include/cuda_runtime_api.h");
+    assert.equal(run("defines", env).stdout, "_GLIBCXX_USE_CXX11_ABI=1 USE_C10D_GLOO", "no CUDA libtorch: no NCCL");
+    file("lib/libtorch_cuda.so");
+    assert.equal(run("defines", env).stdout, "_GLIBCXX_USE_CXX11_ABI=1 USE_C10D_GLOO USE_C10D_NCCL");
+    assert.ok(run("include", env).stdout.split(" ").includes(join(root, "nccl")));
+    rmSync(join(root, "nccl"), { recursive: true });
+    assert.equal(run("defines", { ...env, NCCL_INCLUDE_DIR: join(root, "nccl") }).stdout.includes("USE_C10D_NCCL"), existsSync("/usr/include/nccl.h"), "CUDA without nccl.h builds without NCCL");
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

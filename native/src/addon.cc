@@ -408,6 +408,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   std::string alloc = md::installAllocator();
   md::registerTensorFunctions(env, exports);
   md::registerOps(env, exports);
+  md::registerDistFunctions(env, exports);
   exports.Set("torchVersion", Napi::String::New(env, TORCH_VERSION));
   exports.Set("allocator", Napi::String::New(env, alloc));
   return exports;

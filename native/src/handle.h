@@ -42,12 +42,14 @@ at::TensorOptions options(const std::string& dtype, const std::string& device);
 Napi::Value wrapAll(Napi::Env env, const std::vector<at::Tensor>& ts);
 
 // Runs `f`, converting c10 and std exceptions (and anything else thrown) into a JS Error naming
-// the op and the shapes of the tensor arguments. Every exported function goes through it; as a
-// second line of defence binding.gyp defines NODE_ADDON_API_CPP_EXCEPTIONS_ALL, so an exception
-// escaping any callback becomes a JS Error instead of std::terminate (abort).
+// the op and (when `describe`) the shapes of the tensor arguments. Every exported function goes
+// through it; as a second line of defence binding.gyp defines NODE_ADDON_API_CPP_EXCEPTIONS_ALL, so an
+// exception escaping any callback becomes a JS Error instead of std::terminate (abort). Functions
+// whose arguments hold externals other than tensors (process groups) pass describe = false.
 std::string describeArgs(const Napi::CallbackInfo& info);
 template <class F>
-Napi::Value guarded(const Napi::CallbackInfo& info, const char* op, F&& f) {
+Napi::Value guarded(const Napi::CallbackInfo& info, const char* op, F&& f, bool describe = true) {
+  auto where = [&] { return std::string(op) + (describe ? describeArgs(info) : std::string()); };
   try {
     return f();
   } catch (const Napi::Error&) {
@@ -56,18 +58,20 @@ Napi::Value guarded(const Napi::CallbackInfo& info, const char* op, F&& f) {
     std::string msg = e.what_without_backtrace();
     auto cut = msg.find("\nException raised from");
     if (cut != std::string::npos) msg = msg.substr(0, cut);
-    throw Napi::Error::New(info.Env(), std::string(op) + describeArgs(info) + ": " + msg);
+    throw Napi::Error::New(info.Env(), where() + ": " + msg);
   } catch (const std::bad_alloc&) {
-    throw Napi::Error::New(info.Env(), std::string(op) + describeArgs(info) + ": out of memory (std::bad_alloc)");
+    throw Napi::Error::New(info.Env(), where() + ": out of memory (std::bad_alloc)");
   } catch (const std::exception& e) {
-    throw Napi::Error::New(info.Env(), std::string(op) + describeArgs(info) + ": " + e.what());
+    throw Napi::Error::New(info.Env(), where() + ": " + e.what());
   } catch (...) {
-    throw Napi::Error::New(info.Env(), std::string(op) + describeArgs(info) + ": unknown native exception");
+    throw Napi::Error::New(info.Env(), where() + ": unknown native exception");
   }
 }
 
 void registerTensorFunctions(Napi::Env env, Napi::Object exports);
 void registerOps(Napi::Env env, Napi::Object exports);
+// Process groups and collectives (dist.cc).
+void registerDistFunctions(Napi::Env env, Napi::Object exports);
 // Installs the jemalloc-backed CPU allocator when available; returns the allocator's name.
 std::string installAllocator();
 

@@ -59,18 +59,24 @@ export class BatchReader {
     return this.count;
   }
 
-  /** The next [B, L] batch. */
-  next(): TokenBatch {
+  /**
+   * The next [B, L] batch, or only its rows [first, first + count) (a data-parallel rank's share: the offsets of
+   * all B rows are drawn, so every share of one batch comes from the same draw).
+   */
+  next(rows: { first: number; count: number } = { first: 0, count: this.opts.batchSize }): TokenBatch {
     const { batchSize: B, seqLen: L } = this.opts;
-    const data = new Int32Array(B * L);
+    const { first, count } = rows;
+    if (!Number.isSafeInteger(first) || !Number.isSafeInteger(count) || first < 0 || count < 1 || first + count > B)
+      throw new Error(`BatchReader.next: rows [${first}, ${first + count}) are not within the batch of ${B}`);
+    const data = new Int32Array(count * L);
     const r = this.opts.recordLength ?? 1;
     const starts = Math.floor((this.stream.length - L) / r) + 1;
     for (let b = 0; b < B; b++) {
       const off = r * this.rng.int(starts);
-      data.set(this.stream.subarray(off, off + L), b * L);
+      if (b >= first && b < first + count) data.set(this.stream.subarray(off, off + L), (b - first) * L);
     }
     this.count++;
-    return { data, batchSize: B, seqLen: L };
+    return { data, batchSize: count, seqLen: L };
   }
 
   /** The current position, for a checkpoint. */

@@ -14,9 +14,12 @@ export function stratifiedTimes(batch: number, tMin = 1e-3): Tensor {
   return tidy(() => rand([batch]).add(arange(0, batch, 1, { dtype: "float32" })).div(batch).mul(1 - tMin).add(tMin));
 }
 
+/** Uniform [0, 1) float32 noise of a shape whose first dimension is the batch. */
+export type BatchUniform = (shape: number[]) => Tensor;
+
 /** Masks each position independently with probability maskProb[b] (= 1 − α(t_b)); returns the mask (bool [B, S]). */
-export function drawMask(shape: [number, number], maskProb: Tensor): Tensor {
-  return tidy(() => rand(shape).lt(maskProb.unsqueeze(1)));
+export function drawMask(shape: [number, number], maskProb: Tensor, uniform: BatchUniform = rand): Tensor {
+  return tidy(() => uniform(shape).lt(maskProb.unsqueeze(1)));
 }
 
 /** z = MASK where masked, x elsewhere. */

@@ -8,3 +8,4 @@ export { manualSeed, getRngState, setRngState } from "./random.js";
 export { liveTensors, setNumThreads, getNumThreads, hasCuda, torchVersion, allocatorName } from "./runtime.js";
 export { saveSafetensors, loadSafetensors, readSafetensorsHeader, type SafetensorsEntry, type SafetensorsHeader, type LoadSafetensorsOptions } from "./safetensors.js";
 export { Rng } from "./rng.js";
+export { ProcessGroup, availableBackends, type ProcessGroupOptions, type ReduceOp } from "./process-group.js";

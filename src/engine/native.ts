@@ -8,6 +8,27 @@ import { UserError } from "../cli/user-error.js";
 
 /** Opaque handle to a libtorch tensor owned by the binding. */
 export type Handle = { readonly __handle: unique symbol };
+/** Opaque handle to a c10d process group owned by the binding (native/src/dist.cc). */
+export type GroupHandle = { readonly __group: unique symbol };
+/** What distCreate reads: the rendezvous, the backend and, for Gloo, which network device to use. */
+export interface NativeGroupOptions {
+  backend: string;
+  host: string;
+  port: number;
+  worldSize: number;
+  rank: number;
+  timeoutMs: number;
+  /** Time-out of the rendezvous (default timeoutMs). */
+  rendezvousTimeoutMs?: number;
+  /** Whether this rank serves the TCPStore (default: rank 0), and a prefix of its keys. */
+  storeIsServer?: boolean;
+  storePrefix?: string;
+  /** Device of scalar collectives' tensors: 'cpu' (Gloo) or 'cuda:k' (NCCL). */
+  device: string;
+  /** Gloo's network interface (e.g. 'eth0'); else glooHostname; else Gloo's default device. */
+  glooInterface?: string;
+  glooHostname?: string;
+}
 /** An argument the binding accepts where a tensor or a scalar may appear. */
 export type HandleOrScalar = Handle | number | boolean;
 
@@ -85,6 +106,13 @@ export interface NativeAddon {
   lerpInPlace(h: Handle, end: Handle, weight: number): void;
   copyInPlace(h: Handle, src: Handle): void;
   fillInPlace(h: Handle, value: number | boolean): void;
+  distBackends(): string[];
+  distCreate(o: NativeGroupOptions): GroupHandle;
+  distAllReduce(g: GroupHandle, ts: Handle[], op: string): void;
+  distBroadcast(g: GroupHandle, ts: Handle[], root: number): void;
+  distAllGather(g: GroupHandle, value: number): number[];
+  distBarrier(g: GroupHandle): void;
+  distClose(g: GroupHandle): void;
   [unaryOrBinary: string]: unknown;
 }
 

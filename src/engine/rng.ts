@@ -24,6 +24,16 @@ export class Rng {
     for (let i = 0; i < 4; i++) this.gen.next(); // leave the low-entropy start of small seeds behind
   }
 
+  /** Stream number `index` (a non-negative integer) of a family of independent streams seeded with `seed`. */
+  static derived(seed: number, index: number): Rng {
+    if (!Number.isSafeInteger(index) || index < 0) throw new RangeError(`Rng.derived: index must be a non-negative integer, got ${index}`);
+    const r = new Rng(seed);
+    // for a fixed family, distinct indices give distinct 32-bit seeds (mix32 is a bijection); none equals the family's own stream
+    r.gen = xoroshiro128plus(mix32(seed) ^ mix32(index + 1));
+    for (let i = 0; i < 4; i++) r.gen.next();
+    return r;
+  }
+
   /** A stream restored from state(). */
   static fromState(state: readonly number[]): Rng {
     const r = new Rng(0);

@@ -4,6 +4,7 @@ import type { Tensor } from "../engine/index.js";
 export type { BoundSpec } from "../diffusion/bounds.js";
 import type { BoundSpec } from "../diffusion/bounds.js";
 import type { Denoiser } from "../diffusion/denoiser.js";
+import type { BatchUniform } from "../diffusion/process.js";
 import type { Schedule } from "../diffusion/schedule.js";
 import type { DenoisingNetwork } from "../models/net-denoiser.js";
 import type { TrainConfig } from "../train/config.js";
@@ -25,6 +26,12 @@ export interface LossInput {
   schedule: Schedule;
   /** Optimiser steps taken before this one (for annealed terms; absent: fully annealed). */
   step?: number;
+  /**
+   * The uniform noise of the loss's random draws, first dimension = B (default: the engine's rand). The trainer's
+   * draws the noise of the whole global batch and hands this rank its rows, so that N data-parallel processes
+   * draw exactly what one process with the global batch would.
+   */
+  uniform?: BatchUniform;
 }
 
 /** A model a method built: the trainable network, its evaluation view, and its training loss. */

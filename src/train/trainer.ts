@@ -2,6 +2,12 @@
  * The training loop, method-agnostic: the method's loss on random batches, AdamW with warm-up + cosine,
  * gradient clipping, EMA, periodic validation (EMA weights, the method's first bound), atomic
  * checkpoints and exact resume. It never names a method: it asks the registry.
+ *
+ * Data-parallel (TrainOptions.dataParallel): train.batch is the global batch; each of N ranks computes its
+ * share of every global batch (its rows, its times and its loss noise, all drawn as for the whole batch), and
+ * the gradients are averaged before the update, so N processes follow the trajectory of one process (dropout
+ * excepted: its noise is drawn per share). Rank 0 alone reads and writes the run directory (lock, checkpoints,
+ * log) and broadcasts its state at the start, so a run resumes with any number of processes.
  */
 import { mkdirSync } from "node:fs";
 import {
@@ -11,7 +17,7 @@ import { scheduleFromName } from "../diffusion/schedule.js";
 import { antithetic, stratified } from "../diffusion/time-sampling.js";
 import { BatchReader, type BatchReaderState } from "../data/batch-reader.js";
 import type { TokenDataset } from "../data/dataset.js";
-import { evaluateBound, type NelboReport } from "../eval/evaluate.js";
+import { boundReport, boundValues, type NelboReport } from "../eval/evaluate.js";
 import type { MethodModel } from "../methods/method.js";
 import { methodNamed } from "../methods/registry.js";
 import { modelSchedule } from "../methods/model-schedule.js";
@@ -25,6 +31,7 @@ import { acquireRunLock } from "./run-lock.js";
 import { checkSplitsFit } from "./data-fit.js";
 import { RunLog } from "./run-log.js";
 import { packageVersion } from "./version.js";
+import { DataParallel } from "./data-parallel.js";
 
 /** Options of one training run. */
 export interface TrainOptions {
@@ -37,6 +44,8 @@ export interface TrainOptions {
   onStep?: (s: StepReport) => void;
   /** Called after each validation. */
   onEval?: (step: number, r: NelboReport) => void;
+  /** This process's place in a data-parallel run (default: a single process). */
+  dataParallel?: DataParallel;
 }
 
 /** Numbers of one training step. */
@@ -59,6 +68,7 @@ export interface TrainResult {
   ema: Ema;
   step: number;
   lastValid: NelboReport | null;
+  /** The last checkpoint written ("" on ranks other than 0, which write none). */
   checkpoint: string;
 }
 
@@ -76,12 +86,20 @@ function sameExceptTrain(a: TrainConfig, b: TrainConfig): string[] {
 
 /** Trains (or resumes training of) a model on a dataset; returns the final state. The run directory is locked meanwhile. */
 export async function train(config: TrainConfig, data: TokenDataset, opts: TrainOptions): Promise<TrainResult> {
-  preflight(config, data);
-  await refuseEarly(config, opts); // before the lock file touches the run directory
-  mkdirSync(opts.outDir, { recursive: true });
-  const lock = acquireRunLock(opts.outDir, { command: "train" });
+  const dp = opts.dataParallel ?? new DataParallel();
+  preflight(config, data, dp);
+  if (dp.rank !== 0) return trainLocked(config, data, opts, dp);
+  let lock;
   try {
-    return await trainLocked(config, data, opts);
+    await refuseEarly(config, opts); // before the lock file touches the run directory
+    mkdirSync(opts.outDir, { recursive: true });
+    lock = acquireRunLock(opts.outDir, { command: "train" });
+  } catch (e) {
+    dp.refuse((e as Error).message);
+    throw e;
+  }
+  try {
+    return await trainLocked(config, data, opts, dp);
   } finally {
     lock.release();
   }
@@ -98,15 +116,47 @@ async function refuseEarly(config: TrainConfig, opts: TrainOptions): Promise<voi
   if (diffs.length) throw new UserError(`--resume: the config does not match checkpoint ${found.path}:\n  ${diffs.join("\n  ")}`);
 }
 
-/** The checks that need no run directory: seed range, data long enough for seqLen, memory. */
-function preflight(config: TrainConfig, data: TokenDataset): void {
+/** The checks that need no run directory: seed range, data long enough for seqLen, batch divisible by the ranks, memory. */
+function preflight(config: TrainConfig, data: TokenDataset, dp: DataParallel): void {
   checkSeed(config.seed, "seed", TRAIN_SEED_OFFSET);
   checkSplitsFit(data, config.data.seqLen);
   const m = config.model;
-  checkTrainMemory({ vocab: data.vocabSize + 1, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond }, config.train.batch, config.data.seqLen);
+  checkTrainMemory({ vocab: data.vocabSize + 1, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond }, dp.share(config.train.batch).count, config.data.seqLen);
 }
 
-async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainOptions): Promise<TrainResult> {
+/** What rank 0 hands the other ranks at the start: the run's position, or why it did not start. */
+type StartState = { refused: string } | { step: number; adamStep: number; rng: number[]; torchRng: string; data: BatchReaderState };
+
+/** Loads the newest valid checkpoint of outDir into the run's objects (model, EMA, AdamW, reader, torch RNG); returns its step and time Rng. */
+async function restoreCheckpoint(
+  outDir: string,
+  config: TrainConfig,
+  data: TokenDataset,
+  { model, params, ema, opt, reader }: { model: MethodModel["network"]; params: [string, Tensor][]; ema: Ema; opt: AdamW; reader: BatchReader },
+): Promise<{ step: number; rng: Rng }> {
+  const shapes = Object.fromEntries(params.map(([n, p]) => [n, p.shape]));
+  const found = await newestValidCheckpoint(outDir, shapes);
+  if (!found) throw new UserError(`--resume: no checkpoint (ckpt-*.safetensors) in ${outDir}`);
+  const { meta } = found;
+  const tensors = found.tensors!;
+  const diffs = sameExceptTrain(meta.config, config);
+  if (diffs.length) throw new UserError(`--resume: the config does not match checkpoint ${found.path}:\n  ${diffs.join("\n  ")}`);
+  const fallback = describeFallback(found);
+  if (fallback) process.stderr.write(`warning: ${fallback}\n`);
+  model.loadStateDict(tensors.model);
+  noGrad(() => ema.shadow.forEach((s, i) => s.copyInPlace(tensors.ema[params[i]![0]]!)));
+  opt.loadState({ step: meta.adamStep, m: params.map(([n]) => tensors.adamM[n]!), v: params.map(([n]) => tensors.adamV[n]!) });
+  for (const group of Object.values(tensors)) for (const t of Object.values(group as Record<string, Tensor>)) t.dispose();
+  try {
+    reader.restore(meta.data as BatchReaderState);
+  } catch (e) {
+    throw new UserError(`--resume: the data position stored in ${found.path} does not fit data '${data.name}' (did the data change since that checkpoint?): ${(e as Error).message}`);
+  }
+  setRngState(new Uint8Array(Buffer.from(meta.torchRng, "base64")));
+  return { step: meta.step, rng: Rng.fromState(meta.rng) };
+}
+
+async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainOptions, dp: DataParallel): Promise<TrainResult> {
   const tc = config.train;
   const schedule = scheduleFromName(config.diffusion.schedule);
   manualSeed(config.seed);
@@ -120,39 +170,38 @@ async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainO
   let rng = new Rng(config.seed + 2);
   let step = 0;
 
-  if (opts.resume) {
-    const shapes = Object.fromEntries(params.map(([n, p]) => [n, p.shape]));
-    const found = await newestValidCheckpoint(opts.outDir, shapes);
-    if (!found) throw new UserError(`--resume: no checkpoint (ckpt-*.safetensors) in ${opts.outDir}`);
-    const { meta } = found;
-    const tensors = found.tensors!;
-    const diffs = sameExceptTrain(meta.config, config);
-    if (diffs.length) throw new UserError(`--resume: the config does not match checkpoint ${found.path}:\n  ${diffs.join("\n  ")}`);
-    const fallback = describeFallback(found);
-    if (fallback) process.stderr.write(`warning: ${fallback}\n`);
-    model.loadStateDict(tensors.model);
-    noGrad(() => ema.shadow.forEach((s, i) => s.copyInPlace(tensors.ema[params[i]![0]]!)));
-    opt.loadState({ step: meta.adamStep, m: params.map(([n]) => tensors.adamM[n]!), v: params.map(([n]) => tensors.adamV[n]!) });
-    for (const group of Object.values(tensors)) for (const t of Object.values(group as Record<string, Tensor>)) t.dispose();
+  if (opts.resume && dp.rank === 0) {
     try {
-      reader.restore(meta.data as BatchReaderState);
+      ({ step, rng } = await restoreCheckpoint(opts.outDir, config, data, { model, params, ema, opt, reader }));
     } catch (e) {
-      throw new UserError(`--resume: the data position stored in ${found.path} does not fit data '${data.name}' (did the data change since that checkpoint?): ${(e as Error).message}`);
+      dp.refuse((e as Error).message);
+      throw e;
     }
-    rng = Rng.fromState(meta.rng);
-    setRngState(new Uint8Array(Buffer.from(meta.torchRng, "base64")));
-    step = meta.step;
   }
 
-  const log = new RunLog(opts.outDir, { resume: !!opts.resume });
+  const start: StartState | null = dp.rank === 0
+    ? { step, adamStep: opt.step, rng: rng.state(), torchRng: Buffer.from(getRngState()).toString("base64"), data: reader.state() }
+    : null;
+  const got = dp.broadcastJson(start);
+  if (got === null || "refused" in got) throw new UserError(`rank 0 did not start the run: ${got?.refused ?? "no state received"}`);
+  if (dp.rank !== 0) {
+    ({ step } = got);
+    opt.step = got.adamStep;
+    rng = Rng.fromState(got.rng);
+    setRngState(new Uint8Array(Buffer.from(got.torchRng, "base64")));
+    reader.restore(got.data);
+  }
+  dp.broadcastTensors([...params.map(([, p]) => p), ...ema.shadow, ...opt.m, ...opt.v]);
+
+  const log = dp.rank === 0 ? new RunLog(opts.outDir, { resume: !!opts.resume }) : null;
   const denoiser = built.denoiser();
   const bound = method.bounds(config)[0]!;
   const validate = (): NelboReport =>
-    ema.withAveraged(() =>
-      evaluateBound(denoiser, bound, data.splits.valid, {
-        seqLen: config.data.seqLen, maxSequences: tc.evalSequences, schedule: modelSchedule(built, config), seed: config.seed + 3, tMin: 1e-3, steps: config.data.seqLen,
-      }),
-    );
+    ema.withAveraged(() => {
+      const eo = { seqLen: config.data.seqLen, maxSequences: tc.evalSequences, schedule: modelSchedule(built, config), seed: config.seed + 3, tMin: 1e-3, steps: config.data.seqLen };
+      const mine = boundValues(denoiser, bound, data.splits.valid, eo, { index: dp.rank, count: dp.worldSize });
+      return boundReport(dp.sum(mine), bound, eo);
+    });
   const checkpoint = () =>
     saveCheckpoint(
       opts.outDir,
@@ -170,6 +219,8 @@ async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainO
     );
 
   const drawTimes = config.diffusion.timeSampling === "antithetic" ? antithetic : stratified;
+  const share = dp.share(tc.batch);
+  const uniform = dp.uniform(share);
   let lastValid: NelboReport | null = null;
   let lastPath = "";
   const end = Math.min(tc.steps, opts.stopAfter ?? Infinity);
@@ -177,16 +228,20 @@ async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainO
   while (step < end) {
     const t0 = performance.now();
     opt.lr = warmupCosine(step, { peak: tc.lr, warmup: tc.warmup, total: tc.steps, min: tc.minLr });
-    const batch = reader.next();
-    const t = drawTimes(tc.batch, rng, config.diffusion.tMin);
-    const { loss, objective, terms } = tidy(() => {
-      const x = tensor(batch.data, [tc.batch, config.data.seqLen], { dtype: "int64" });
-      const out = built.loss({ x, t, schedule, step });
+    const batch = reader.next(share);
+    const t = drawTimes(tc.batch, rng, config.diffusion.tMin).subarray(share.first, share.first + share.count);
+    const local = tidy(() => {
+      const x = tensor(batch.data, [share.count, config.data.seqLen], { dtype: "int64" });
+      const out = built.loss({ x, t, schedule, uniform, step });
       out.loss.backward();
       const value = out.loss.item();
       return { loss: value, objective: out.objective ?? value, terms: out.terms };
     });
+    const names = Object.keys(local.terms);
+    const [loss, objective, ...means] = dp.mean([local.loss, local.objective, ...names.map((n) => local.terms[n]!)]) as [number, number, ...number[]];
+    const terms = Object.fromEntries(names.map((n, i) => [n, means[i]!]));
     if (!Number.isFinite(loss)) throw new UserError(`training diverged at step ${step + 1}: the loss is ${loss}; nothing was saved over the last checkpoint (lower train.lr or raise train.warmup)`);
+    dp.averageGradients(params);
     const gradNorm = tc.gradClip ? clipGradNorm(opt.params, tc.gradClip) : NaN;
     opt.update();
     opt.zeroGrad();
@@ -196,16 +251,16 @@ async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainO
     opts.onStep?.(report);
     if (step % tc.logEvery === 0) {
       const { terms: named, ...rest } = report;
-      log.write({ ...rest, ...named, bpc: objective / Math.LN2 });
+      log?.write({ ...rest, ...named, bpc: objective / Math.LN2 });
     }
     if (step % tc.evalEvery === 0 || step === tc.steps) {
       lastValid = validate();
-      log.write({ step, valid: lastValid });
+      log?.write({ step, valid: lastValid });
       opts.onEval?.(step, lastValid);
     }
-    if (step % tc.checkpointEvery === 0 || step === end) lastPath = await checkpoint();
+    if (dp.rank === 0 && (step % tc.checkpointEvery === 0 || step === end)) lastPath = await checkpoint();
   }
-  if (!lastPath) lastPath = listCheckpoints(opts.outDir).at(-1) ?? (await checkpoint());
-  log.close();
+  if (!lastPath && dp.rank === 0) lastPath = listCheckpoints(opts.outDir).at(-1) ?? (await checkpoint());
+  log?.close();
   return { model: built, ema, step, lastValid, checkpoint: lastPath };
 }

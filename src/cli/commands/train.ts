@@ -9,8 +9,11 @@ import { loadTrainConfig } from "../../train/config.js";
 import { listCheckpoints } from "../../train/checkpoint.js";
 import { checkSplitsFit } from "../../train/data-fit.js";
 import { train } from "../../train/trainer.js";
+import { DataParallel } from "../../train/data-parallel.js";
+import { joinGroup, readDistEnv } from "../../train/dist-env.js";
+import { launchWorkers } from "../launch-workers.js";
 import { dataOptions } from "../load-model.js";
-import { intAtLeast } from "../options.js";
+import { intAtLeast, intInRange, numberIn } from "../options.js";
 import { TrainProgress } from "../progress.js";
 import { UserError } from "../user-error.js";
 import { drawSamples } from "./sample.js";
@@ -25,7 +28,18 @@ export function trainCommand(): Command {
     .option("--stop-after <step>", "stop (with a checkpoint) after this step", intAtLeast(1))
     .option("--samples <n>", "samples to print at the end", intAtLeast(0), 3)
     .option("--json", "print the final report as JSON on stdout")
-    .action(async (o: { config: string; out?: string; resume?: boolean; stopAfter?: number; samples: number; json?: boolean }) => {
+    .option("--nproc <n>", "data-parallel worker processes to start on this host (train.batch is the global batch)", intInRange(1, 1024), 1)
+    .option("--nnodes <n>", "hosts of a multi-host run (each runs this command with its --node-rank)", intInRange(1, 65536), 1)
+    .option("--node-rank <k>", "this host's index among --nnodes", intAtLeast(0), 0)
+    .option("--master-addr <addr>", "address of the host of rank 0 (rendezvous)", "127.0.0.1")
+    .option("--master-port <port>", "rendezvous port on that host (default: a free port when --nnodes is 1)", intInRange(1, 65535))
+    .option("--dist-timeout <seconds>", "how long a worker waits for the others at the rendezvous and in each collective", numberIn(1, 86400), 300)
+    .action(async (o: TrainCliOptions) => {
+      if (o.nproc * o.nnodes > 1) {
+        const code = await launchWorkers({ nproc: o.nproc, nnodes: o.nnodes, nodeRank: o.nodeRank, masterAddr: o.masterAddr, masterPort: o.masterPort, command: [process.execPath, process.argv[1]!, ...workerArgs(o)] });
+        if (code !== 0) process.exitCode = code;
+        return;
+      }
       const config = loadTrainConfig(o.config);
       let data;
       try {
@@ -35,15 +49,20 @@ export function trainCommand(): Command {
       }
       checkSplitsFit(data, config.data.seqLen);
       const outDir = o.out ?? join("runs", basename(o.config).replace(/\.json$/, ""));
-      checkRunDir(outDir);
-      // Checked here so that a failed --resume does not leave an empty run directory behind.
-      if (o.resume && !listCheckpoints(outDir).length) throw new UserError(`--resume: no checkpoint (ckpt-*.safetensors) in ${outDir}`);
-      const progress = new TrainProgress(config.train.steps, 0);
+      const dist = readDistEnv();
+      const dp = new DataParallel(dist && joinGroup(dist, Math.round(o.distTimeout * 1000)));
+      if (dp.rank === 0) {
+        checkRunDir(outDir);
+        // Checked here so that a failed --resume does not leave an empty run directory behind.
+        if (o.resume && !listCheckpoints(outDir).length) throw new UserError(`--resume: no checkpoint (ckpt-*.safetensors) in ${outDir}`);
+      }
+      const progress = dp.rank === 0 ? new TrainProgress(config.train.steps, 0) : null;
       const started = performance.now();
       const result = await train(config, data, {
-        outDir, resume: o.resume, stopAfter: o.stopAfter,
-        onStep: (r) => progress.step(r), onEval: (_, r) => progress.valid(r.bpc),
-      }).finally(() => progress.stop());
+        outDir, resume: o.resume, stopAfter: o.stopAfter, dataParallel: dp,
+        onStep: (r) => progress?.step(r), onEval: (_, r) => progress?.valid(r.bpc),
+      }).finally(() => progress?.stop());
+      if (dp.rank !== 0) return; // rank 0 reports
       const seconds = (performance.now() - started) / 1000;
       const { train: tr, valid } = data.splits;
       const unigram = unigramCrossEntropy(tr, valid);
@@ -59,4 +78,20 @@ export function trainCommand(): Command {
       console.log(`reference on the same split: unigram ${unigram.toFixed(3)} bpc, bigram ${bigram.toFixed(3)} bpc (fit on train)`);
       samples.forEach((s, i) => console.log(`sample ${i + 1}: ${s.text}`));
     });
+}
+
+/** The options of the train command. */
+interface TrainCliOptions {
+  config: string; out?: string; resume?: boolean; stopAfter?: number; samples: number; json?: boolean;
+  nproc: number; nnodes: number; nodeRank: number; masterAddr: string; masterPort?: number; distTimeout: number;
+}
+
+/** The command line each launched worker runs: this one without the launch options. */
+function workerArgs(o: TrainCliOptions): string[] {
+  const args = ["train", "--config", o.config, "--samples", String(o.samples), "--dist-timeout", String(o.distTimeout)];
+  if (o.out !== undefined) args.push("--out", o.out);
+  if (o.resume) args.push("--resume");
+  if (o.stopAfter !== undefined) args.push("--stop-after", String(o.stopAfter));
+  if (o.json) args.push("--json");
+  return args;
 }

@@ -45,7 +45,7 @@ export const genmd4: Method = {
     return {
       network,
       denoiser: () => netDenoiser(network, layout, parameterization),
-      loss: ({ x, t }) => genmd4Loss(parts, x, t),
+      loss: ({ x, t, uniform }) => genmd4Loss(parts, x, t, uniform),
       // Evaluation and sampling use α_v(1) = 0, so the all-MASK start is exactly the prior; r_v and the weights do not depend on ε.
       learnedSchedule: () => perClassSchedule("genmd4-learned", network.exponents.schedule(0)),
     };

@@ -3,7 +3,7 @@
  * the reconstruction term on [0, t1], and the RLOO surrogate that gives w its score-function gradient.
  */
 import { cat, rand, tensor, tidy, type Tensor } from "../../engine/index.js";
-import { applyMask } from "../../diffusion/process.js";
+import { applyMask, type BatchUniform } from "../../diffusion/process.js";
 import { restrictedLogProbs, type Parameterization } from "../../diffusion/parameterization.js";
 import type { LossOutput } from "../method.js";
 import type { ClassExponents } from "./exponents.js";
@@ -24,18 +24,18 @@ export interface GenMD4LossParts {
 
 /**
  * The surrogate ½(L1 + L2) + ½·sg(L1 − L2)·(log q(z¹|x) − log q(z²|x)) + L_recon, per token. x: int64 [B, L];
- * t: [B] uniform on [t1, 1] (so the integral over [t1, 1] is (1 − t1)·g(t)). Terms (nats per token): diffusion,
+ * t: [B] uniform on [t1, 1] (so the integral over [t1, 1] is (1 − t1)·g(t)); uniform: the noise of the two masks. Terms (nats per token): diffusion,
  * reconstruction, reinforce (the surrogate's score-function part, zero in expectation of its value) and
  * nelbo = diffusion + reconstruction.
  */
-export function genmd4Loss(parts: GenMD4LossParts, x: Tensor, t: Float64Array): LossOutput {
+export function genmd4Loss(parts: GenMD4LossParts, x: Tensor, t: Float64Array, uniform: BatchUniform = rand): LossOutput {
   const [B, L] = x.shape as [number, number];
   const { eps, t1 } = parts;
   const w = parts.exponents.w();
   const times = tensor(t, [B]);
   const drawn = tidy(() => {
     const m = maskProbs(x, w.detach(), times, eps);
-    return [rand([B, L]).lt(m), rand([B, L]).lt(m)];
+    return [uniform([B, L]).lt(m), uniform([B, L]).lt(m)];
   });
   const masked = cat(drawn);
   const xx = cat([x, x]);

@@ -7,10 +7,10 @@ import type { DenoisingNetwork } from "../../models/net-denoiser.js";
 import type { LossInput, LossOutput } from "../method.js";
 
 /** The continuous-time NELBO estimate (nats per token) of one batch; the term `nelbo` is its value. */
-export function md4Loss(network: DenoisingNetwork, parameterization: Parameterization, maskId: number, { x, t, schedule }: LossInput): LossOutput {
+export function md4Loss(network: DenoisingNetwork, parameterization: Parameterization, maskId: number, { x, t, schedule, uniform }: LossInput): LossOutput {
   const [B, L] = x.shape as [number, number];
   const { maskProb, weight } = timeTensors(t, schedule);
-  const masked = drawMask([B, L], maskProb);
+  const masked = drawMask([B, L], maskProb, uniform);
   const z = applyMask(x, masked, maskId);
   const logits: Tensor = network.forward(z, tensor(t, [B])).to("float32");
   const loss = weightedSum(tokenNll(restrictedLogProbs(parameterization, logits, z), x), masked, weight);

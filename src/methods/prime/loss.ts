@@ -32,7 +32,7 @@ export function primeLoss(
   parameterization: Parameterization,
   layout: StateLayout,
   objective: "certified" | "paper",
-  { x, t, schedule }: LossInput,
+  { x, t, schedule, uniform }: LossInput,
 ): LossOutput {
   const [B, n] = x.shape as [number, number];
   const L = n / layout.groupSize;
@@ -41,7 +41,7 @@ export function primeLoss(
   if (layout.groupSize > 1) x = mergeGroups(x, layout);
   const y0 = digits.transpose(0, 1).indexSelect(0, x.reshape(B * L)).reshape(B, L * ell);
   const { maskProb, weight } = timeTensors(t, schedule);
-  const masked = drawMask([B, L * ell], maskProb);
+  const masked = drawMask([B, L * ell], maskProb, uniform);
   const z = applyMask(y0, masked, layout.maskId);
   const logp = restrictedLogProbs(parameterization, network.forward(z, tensor(t, [B])).to("float32"), z);
   const anyMasked = masked.reshape(B, L, ell).to("float32").sum(-1).gt(0);

@@ -8,7 +8,7 @@ import { restrictedLogProbs, type Parameterization } from "../../diffusion/param
 import { timeTensors, tokenNll, weightedSum } from "../../diffusion/losses/weighted-nll.js";
 import type { LossInput, LossOutput } from "../method.js";
 import type { VmdConfig } from "./config.js";
-import { klPerDimension, reparameterize } from "./gaussian.js";
+import { klPerDimension, normalNoise, reparameterize } from "./gaussian.js";
 
 /** What the loss needs of the network: the encoder's Gaussian and the latent-conditioned logits. */
 export interface LatentNetwork {
@@ -25,13 +25,13 @@ export function klAnnealing(step: number | undefined, warmup: number): number {
  * The loss of one batch (nats per token). Terms: reconstruction (the weighted CE), kl (nats per token, unweighted),
  * kl_weight (λ at this step, constant form) and kl_dim_k (the mean KL of dimension k, nats per sequence: collapse checks).
  */
-export function vmdLoss(net: LatentNetwork, parameterization: Parameterization, maskId: number, options: VmdConfig, { x, t, schedule, step }: LossInput): LossOutput {
+export function vmdLoss(net: LatentNetwork, parameterization: Parameterization, maskId: number, options: VmdConfig, { x, t, schedule, step, uniform }: LossInput): LossOutput {
   const [B, L] = x.shape as [number, number];
   const { maskProb, weight } = timeTensors(t, schedule);
-  const masked = drawMask([B, L], maskProb);
+  const masked = drawMask([B, L], maskProb, uniform);
   const z = applyMask(x, masked, maskId);
   const { mean, logVar } = net.encoder.forward(x, masked);
-  const latent = reparameterize(mean, logVar);
+  const latent = reparameterize(mean, logVar, normalNoise(mean.shape, uniform));
   const logits: Tensor = net.forward(z, tensor(t, [B]), latent).to("float32");
   const reconstruction = weightedSum(tokenNll(restrictedLogProbs(parameterization, logits, z), x), masked, weight);
   const klDims = klPerDimension(mean, logVar);
