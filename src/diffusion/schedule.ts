@@ -1,4 +1,5 @@
 /** Masking schedules α(t): the probability that a token is still clean at time t ∈ [0, 1]. */
+import type { Tensor } from "../engine/index.js";
 import { cosineMd4, cosineMdlm, geometric, linear, logLinear, polynomial, squash } from "./schedules.js";
 
 /** A masking schedule with analytic α, α′ and ELBO weight w = −α′/(1 − α). */
@@ -13,6 +14,12 @@ export interface Schedule {
   alphaPrime(t: number): number;
   /** −α′(t)/(1 − α(t)), computed without cancellation. */
   weight(t: number): number;
+  /**
+   * Per-class schedules only (GenMD4): 1 − α_v(t) for every class v, a tensor [C]. When present, the ancestral
+   * sampler reveals a masked position with the probability of the class drawn for it; the scalar methods above
+   * then describe whatever average the schedule chooses to report.
+   */
+  classMaskProb?(t: number): Tensor;
 }
 
 /** Options of scheduleFromName. */

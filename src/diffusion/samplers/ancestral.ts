@@ -1,4 +1,6 @@
 /** The ancestral (MDLM/MD4) policy: the exact reverse posterior with μ in place of the clean token. */
+import { tidy } from "../../engine/index.js";
+import type { Schedule } from "../schedule.js";
 import type { SamplerPolicy, StepContext } from "./policy.js";
 
 /**
@@ -11,20 +13,35 @@ export function unmaskProbability(maskProbT: number, maskProbS: number): number 
 }
 
 /**
- * Each masked position is revealed with probability unmaskProbability to ctx.draw (a draw from μ; with
- * sub-tokens, one class per token whose digits the revealed positions copy: MDM-Prime's sampler); revealed positions stay.
+ * The reveal probability of each class between t and s [C]: (m_v(t) − m_v(s)) / m_v(t) under a per-class
+ * schedule (schedule.classMaskProb, GenMD4), computed on the engine; C numbers cross into JavaScript.
+ */
+export function classUnmaskProbabilities(schedule: Schedule, t: number, s: number): Float64Array {
+  const perClass = schedule.classMaskProb!;
+  return tidy(() => {
+    const mT = perClass.call(schedule, t).to("float64");
+    if (!(mT.min().item() > 0)) throw new Error(`unmask probability undefined at t = ${t}: some class has 1 − α_v(t) = 0`);
+    return mT.sub(perClass.call(schedule, s).to("float64")).div(mT).clamp(0, 1).toFloat64Array();
+  });
+}
+
+/**
+ * Each masked position is revealed to ctx.draw (its token's candidate class drawn from μ; with sub-tokens the
+ * candidate's digit: MDM-Prime's sampler) with probability unmaskProbability, or, under a per-class schedule,
+ * with the candidate's own class probability r_v (GenMD4, ALGORITHMS.md §2.5: draw v ~ μ, reveal with r_v);
+ * revealed positions stay.
  */
 export function ancestralPolicy(): SamplerPolicy {
   return {
     name: "ancestral",
     subTokens: true,
     step(ctx: StepContext): void {
-      const { tokens, rng, schedule } = ctx;
-      const V = ctx.layout.maskId;
-      const p = unmaskProbability(schedule.maskProb(ctx.t), schedule.maskProb(ctx.s));
+      const { tokens, schedule, layout: { maskId: V, positionsPerToken: ell }, summary: { candidate } } = ctx;
+      const r = schedule.classMaskProb ? classUnmaskProbabilities(schedule, ctx.t, ctx.s) : null;
+      const p = r ? 0 : unmaskProbability(schedule.maskProb(ctx.t), schedule.maskProb(ctx.s));
       for (let n = 0; n < tokens.length; n++) {
         if (tokens[n] !== V) continue;
-        if (rng.next() < p) tokens[n] = ctx.draw(n);
+        if (ctx.uniform(n) < (r ? r[candidate[Math.floor(n / ell)]!]! : p)) tokens[n] = ctx.draw(n);
       }
     },
   };
