@@ -6,7 +6,6 @@ import { symbolOf, type StateLayout } from "../state-layout.js";
 import type { BeginContext, SamplerPolicy, StepContext } from "./policy.js";
 import { SequenceStreams } from "./sequence-streams.js";
 import { emptySummaries, muRows, summarizeRows, type TokenScore, type TokenSummaries } from "./token-summaries.js";
-import type { TopPVariant } from "./top-p.js";
 
 /** What a step context is made of. */
 export interface StepParts {
@@ -58,9 +57,6 @@ export interface StepInput {
   step?: number;
   steps?: number;
   fixed?: Uint8Array | null;
-  /** Nucleus filtering applied to probs first (default 1: none). */
-  topP?: number;
-  topPVariant?: TopPVariant;
 }
 
 /** The BeginContext of a step input. */
@@ -79,7 +75,7 @@ export function stepContext(x: StepInput): StepContext {
     throw new Error(`stepContext: μ has ${x.probs.length} entries, expected B·n·C = ${(x.batch * x.length * C) / x.layout.positionsPerToken}`);
   const streams = new SequenceStreams(x.rng, x.batch);
   const u = streams.perToken(tokens / x.batch);
-  const o = { topP: x.topP ?? 1, variant: x.topPVariant ?? "mdlm", needs: allScores };
+  const o = { topP: 1, variant: "mdlm" as const, needs: allScores };
   const summary = emptySummaries(tokens, o.needs);
   const logits = () => tensor(x.probs.map(Math.log), [tokens, C], { dtype: "float64" });
   tidy(() => summarizeRows(logits(), u, o, summary, Int32Array.from({ length: tokens }, (_, i) => i)));
