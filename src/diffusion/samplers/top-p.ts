@@ -3,7 +3,7 @@
  * (ALGORITHMS.md §1.13), without sorting whole rows. The entries are grouped into buckets by the leading bits
  * of their floating-point pattern (monotone in the value for w ≥ 0: 8 buckets per octave); float64 bucket
  * masses locate the bucket where the cumulative mass crosses p, and only that bucket's entries are sorted
- * (descending, ties by ascending index) to find the exact cut.
+ * (descending, ties by ascending index) to find the exact cut. Rows of at most SORT_WHOLE classes are sorted whole.
  */
 import { arange, tidy, zeros, type Tensor } from "../../engine/index.js";
 
@@ -23,6 +23,28 @@ function buckets(w: Tensor): { ids: Tensor; count: number } {
   throw new Error(`top-p: weights must be float32 or float64, got ${w.dtype}`);
 }
 
+/** Rows of at most this many classes are sorted whole: cheaper than bucketing them. */
+const SORT_WHOLE = 2048;
+
+/**
+ * The bucket where the cumulative mass (from the top) crosses p·W, per row: the mass strictly above it
+ * [r, 1] (float64), its entries (bool [r, C]; null: the whole row, for short rows), their count [r, 1] and
+ * the largest count k.
+ */
+function crossingBand(w: Tensor, W: Tensor, goal: Tensor): { above: Tensor; band: Tensor | null; bandSize: Tensor; k: number } {
+  const [r, C] = w.shape as [number, number];
+  if (C <= SORT_WHOLE) return { above: zeros([r, 1], { dtype: "float64", device: w.device }), band: null, bandSize: zeros([r, 1], { dtype: "int64", device: w.device }).add(C), k: C };
+  const { ids, count } = buckets(w);
+  const mass = zeros([r, count], { dtype: "float64", device: w.device }).scatterAdd(1, ids, w.to("float64"));
+  const cum = mass.cumsum(1); // mass at or below each bucket
+  // the highest bucket whose mass at or above it reaches p·W (the mass above bucket j is W − cum_j)
+  const crossing = cum.searchsorted(W.sub(goal), true).minimum(count - 1); // [r, 1]
+  const above = W.sub(cum.gather(1, crossing)).clamp(0, null);
+  const band = ids.eq(crossing);
+  const bandSize = band.sum(-1, true);
+  return { above, band, bandSize, k: bandSize.max().item() };
+}
+
 /**
  * The entries of w [r, C] (weights ≥ 0 with row totals `total` [r] float64) that nucleus filtering at mass
  * topP ∈ (0, 1) keeps, as a bool mask [r, C]. The cumulative masses compare with topP·total.
@@ -34,16 +56,8 @@ export function nucleusMask(w: Tensor, total: Tensor, topP: number, variant: Top
     const [r, C] = w.shape as [number, number];
     const W = total.reshape(r, 1);
     const goal = W.mul(topP);
-    const { ids, count } = buckets(w);
-    const mass = zeros([r, count], { dtype: "float64", device: w.device }).scatterAdd(1, ids, w.to("float64"));
-    const cum = mass.cumsum(1); // mass at or below each bucket
-    // the crossing bucket: the highest one whose mass at or above it reaches p·W (mass above it = W − cum)
-    const crossing = cum.searchsorted(W.sub(goal), true).minimum(count - 1); // [r, 1]
-    const above = W.sub(cum.gather(1, crossing)).clamp(0, null); // mass strictly above the crossing bucket
-    const band = ids.eq(crossing);
-    const bandSize = band.sum(-1, true); // [r, 1]
-    const k = bandSize.max().item();
-    const [topValues, topIndices] = w.maskedFill(band.logicalNot(), -1).topk(k, -1);
+    const { above, band, bandSize, k } = crossingBand(w, W, goal);
+    const [topValues, topIndices] = (band ? w.maskedFill(band.logicalNot(), -1) : w).topk(k, -1);
     // descending by value, ties by ascending index: sort by index, then stably by value
     const [byIndex, perm] = topIndices.sort(-1, false);
     const [values, perm2] = topValues.gather(1, perm).sort(-1, true, true);
