@@ -5,6 +5,10 @@
  * policy with exact caching, on the same weights through safetensors), interleaved with ours over
  * --rounds rounds, which gives a throughput ratio like the engine bench's. Without PyTorch the peer
  * columns stay empty and one line on stderr says how to install it.
+ *
+ * First, the scale grid of bench/sampler-scale.ts (issue 16): JSON rows with vocab, length, top_p, ours_ms,
+ * torch_ms, ratio (ours throughput / torch throughput), forward_ms, and one peak-RSS row of a V = 50,257,
+ * L = 1,024, B = 4 run (--skip-scale / --skip-policies run one part only).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
@@ -21,6 +25,7 @@ import { benchConfigs, ditConfig } from "./configs.js";
 import { consistentSet } from "../src/diffusion/parameterization.js";
 import { tokenLayout } from "../src/diffusion/state-layout.js";
 import { benchEnv, peerEnv, peerUnavailable, runPeer } from "./peer.js";
+import { peakRss, scaleRows } from "./sampler-scale.js";
 
 const defaultPolicies = "ancestral,confidence-prob,remdm-cap,remdm-rescale,remdm-conf,remdm-loop,remdm-loop-conf,fb,dfm,block-ancestral:block=16";
 
@@ -47,8 +52,33 @@ export async function benchSamplers(argv: string[]): Promise<void> {
       steps: { type: "string", default: "" },
       rounds: { type: "string", default: "3" },
       "torch-allocator": { type: "string", default: "jemalloc" },
+      "skip-scale": { type: "boolean", default: false },
+      "skip-policies": { type: "boolean", default: false },
+      "scale-vocabs": { type: "string", default: "27,1024,8192,50257" },
+      "scale-lengths": { type: "string", default: "256,1024" },
+      "scale-top-p": { type: "string", default: "1,0.9" },
+      "scale-batch": { type: "string", default: "2" },
+      "scale-steps": { type: "string", default: "4" },
+      "rss-batch": { type: "string", default: "4" },
     },
   });
+  const list = (x: string | undefined) => x!.split(",").map(Number);
+  if (!values["skip-scale"]) {
+    const log = (s: string) => process.stderr.write(s + "\n");
+    const rows = await scaleRows({ vocabs: list(values["scale-vocabs"]), lengths: list(values["scale-lengths"]), topPs: list(values["scale-top-p"]), batch: Number(values["scale-batch"]), steps: Number(values["scale-steps"]), log });
+    const rss = { peak_rss: true, vocab: 50257, length: 1024, batch: Number(values["rss-batch"]), T: 2, ...peakRss(50257, 1024, Number(values["rss-batch"]), 2) };
+    if (values.json) {
+      rows.forEach((r) => console.log(JSON.stringify(r)));
+      console.log(JSON.stringify(rss));
+    } else {
+      console.log(`ancestral sampler at scale: one-layer DiT d = 64, B = ${values["scale-batch"]}, T = ${values["scale-steps"]}; ms per step (forward included); torch = MDLM's caching update (bench/torch_peer.py --sample-scale)`);
+      console.log("| V | L | top-p | forward ms | ours ms/step | sampler ms (step − forward) | torch ms/step | ratio (torch ms / ours ms) |");
+      console.log("|---|---|---|---|---|---|---|---|");
+      for (const r of rows) console.log(`| ${r.vocab} | ${r.length} | ${r.top_p} | ${r.forward_ms} | ${r.ours_ms} | ${r.sampler_ms} | ${r.torch_ms ?? "—"} | ${r.ratio ?? "—"} |`);
+      console.log(`peak RSS of a V = 50,257, L = 1,024, B = ${rss.batch}, T = 2 run (top-p 0.9): ${rss.max_rss_mb} MB (${rss.seconds} s)`);
+    }
+  }
+  if (values["skip-policies"]) return;
   manualSeed(0);
   const cfg = benchConfigs.quickstart!;
   const model = new DiT(ditConfig(cfg)).eval();

@@ -19,6 +19,9 @@ Modes (each prints one JSON line on stdout):
                                       train step under DistributedDataParallel (Gloo) on this rank's share of the
                                       batch, the gradient all-reduce alone (flattened 25 MiB buckets, as ours), and
                                       one all-reduce of a --bw-mb MiB buffer; rank 0 writes the JSON to FILE
+  --sample-scale WEIGHTS --top-p P    samplers bench worker at scale: MDLM's caching ancestral update (softmax in
+                                      float64, sort-based top-p, float64 Gumbel over V + 1 per position) on WEIGHTS;
+                                      one timed run after --warmup: per-step and per-forward time
   --sample WEIGHTS                    samplers bench worker: the ancestral sampler with exact caching on the
                                       weights in WEIGHTS (a safetensors file whose metadata `config` is the
                                       DiT config as JSON); --trace FILE also writes every step's state and μ
@@ -454,6 +457,68 @@ def bench_sample(weights, batch, steps, seed, warmup, repeats, trace_path):
             "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 
+# ------------------------------------------------------------------ --sample-scale: MDLM's caching ancestral update
+def nucleus_mdlm(p_x0, top_p):
+    """MDLM/ReMDM top-p: sort each row descending, keep entries whose inclusive cumulative sum is <= p (the
+    top-1 always), renormalise, scatter back (ALGORITHMS.md §1.13)."""
+    values, order = p_x0.sort(dim=-1, descending=True)
+    keep = values.cumsum(-1) <= top_p
+    keep[..., 0] = True
+    values = values * keep
+    values = values / values.sum(-1, keepdim=True)
+    return torch.zeros_like(p_x0).scatter_(-1, order, values)
+
+
+def mdlm_caching_sample(model, V, batch, length, steps, top_p, gen):
+    """T steps of the MDLM/ReMDM caching update under α = 1 − t on t_k = 1 − k/T, then argmax noise removal.
+
+    Per step: μ = softmax(logits) in float64 (re-predicted only after a step changed the batch), top-p, then one
+    categorical draw over the V classes and MASK per position with weights (μ·(t − s), s) by float64 Gumbel-max;
+    revealed positions are carried over. Returns the tokens, the network's share of the time and the calls.
+    """
+    x = torch.full((batch, length), V, dtype=torch.int64)
+    p_x0, forward_s, calls = None, 0.0, 0
+    for k in range(steps):
+        t, s = 1 - k / steps, max(0.0, 1 - (k + 1) / steps)
+        if p_x0 is None:
+            t0 = time.perf_counter()
+            with torch.no_grad():
+                logits = model(x, torch.full((batch,), t, dtype=torch.float32))
+            forward_s += time.perf_counter() - t0
+            calls += 1
+            p_x0 = logits.to(torch.float64).softmax(-1)
+            if top_p < 1:
+                p_x0 = nucleus_mdlm(p_x0, top_p)
+        q = torch.cat([p_x0 * (t - s), torch.full((batch, length, 1), s, dtype=torch.float64)], -1)
+        noise = -(torch.rand(q.shape, dtype=torch.float64, generator=gen) + 1e-10).log()
+        draw = (q / noise).argmax(-1)
+        x_next = torch.where(x != V, x, draw)
+        if not torch.equal(x_next, x):
+            p_x0 = None
+        x = x_next
+    if (x == V).any():
+        with torch.no_grad():
+            logits = model(x, torch.zeros(batch))
+        x = torch.where(x != V, x, logits.argmax(-1))
+    return x, forward_s, calls
+
+
+def bench_sample_scale(weights, batch, steps, top_p, seed, warmup, threads):
+    """Median per-step time of mdlm_caching_sample (whole step, and the network's share) on the given weights."""
+    model, cfg = load_dit(weights)
+    V, L = cfg["vocab"] - 1, cfg["seq"]
+    gen = torch.Generator().manual_seed(seed)
+    for _ in range(warmup):
+        mdlm_caching_sample(model, V, batch, L, steps, top_p, gen)
+    t0 = time.perf_counter()
+    _, forward_s, calls = mdlm_caching_sample(model, V, batch, L, steps, top_p, gen)
+    sec = time.perf_counter() - t0
+    return {"impl": "pytorch", "torch": torch.__version__, "vocab": V, "length": L, "batch": batch, "T": steps, "top_p": top_p,
+            "step_ms": round(1000 * sec / steps, 2), "forward_ms": round(1000 * forward_s / max(calls, 1), 2), "calls": calls,
+            "threads": torch.get_num_threads(),
+            "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+
+
 # ------------------------------------------------------------------ command line
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -461,6 +526,8 @@ def main():
     ap.add_argument("--export", metavar="FILE", help="write the equivalence case for --config to FILE")
     ap.add_argument("--mode", choices=["train", "forward", "ddp"], help="time a train step or a forward pass of --config, or one ddp bench rank")
     ap.add_argument("--sample", metavar="WEIGHTS", help="time the ancestral sampler on these weights")
+    ap.add_argument("--sample-scale", metavar="WEIGHTS", help="time MDLM's caching ancestral update (with --top-p) on these weights")
+    ap.add_argument("--top-p", type=float, default=1.0, help="nucleus mass for --sample-scale (MDLM's variant)")
     ap.add_argument("--config", default="small", choices=sorted(CONFIGS))
     ap.add_argument("--steps", type=int, default=10, help="timed steps (--mode) or sampling steps T (--sample; 0 = L)")
     ap.add_argument("--warmup", type=int, default=2, help="untimed steps (--mode) or untimed sampling runs (--sample)")
@@ -483,10 +550,12 @@ def main():
         result = bench_ddp(args.config, args.steps, args.warmup, args.bw_mb, args.reps, args.out)
     elif args.mode:
         result = bench_engine(args.config, args.mode, args.steps, args.warmup)
+    elif args.sample_scale:
+        result = bench_sample_scale(args.sample_scale, args.batch, args.steps, args.top_p, args.seed, args.warmup, args.threads)
     elif args.sample:
         result = bench_sample(args.sample, args.batch, args.steps, args.seed, args.warmup, args.repeats, args.trace)
     else:
-        ap.error("choose one of --print-configs, --export, --mode, --sample")
+        ap.error("choose one of --print-configs, --export, --mode, --sample, --sample-scale")
     print(json.dumps(result))
 
 

@@ -13,6 +13,7 @@ import { tokenNll } from "../src/diffusion/losses/weighted-nll.js";
 import { consistentSet, logProbsFloat64, restrictedLogProbs } from "../src/diffusion/parameterization.js";
 import { ancestralPolicy, planProbabilities, remdmCapPolicy, sample, type RemaskingPolicy } from "../src/diffusion/samplers/index.js";
 import { stepContext } from "../src/diffusion/samplers/step-context.js";
+import { repeatedStep } from "./helpers/repeated-step.js";
 import { linear } from "../src/diffusion/schedules.js";
 import { symbolOf } from "../src/diffusion/state-layout.js";
 import { primeObjectives, primeStepBound, truePosteriorModel, type PrimeModel } from "../src/eval/prime-exact.js";
@@ -227,16 +228,10 @@ test("one digit-level step of the implemented policies fits its exact law (χ²)
   const y = Int32Array.of(1, codec.maskDigit, codec.maskDigit);
   const mu = model(y);
   for (const policy of [ancestralPolicy(), remdmCapPolicy({ etaCap: 0.4 })]) {
-    const rng = new Rng(99);
+    const input = { layout: codec.layout, tokens: y, probs: mu, batch: 1, length: 3, t: 0.6, s: 0.35, schedule, rng: new Rng(99) };
     const counts = new Float64Array(27);
-    const tokens = y.slice();
-    const ctx = stepContext({ layout: codec.layout, tokens, probs: mu, batch: 1, length: 3, t: 0.6, s: 0.35, schedule, rng });
-    const q = "plan" in policy ? planProbabilities(policy as RemaskingPolicy, ctx) : Float64Array.from(y, (d) => (d === codec.maskDigit ? (0.6 - 0.35) / 0.6 : 0));
-    for (let r = 0; r < 40000; r++) {
-      tokens.set(y);
-      policy.step(ctx);
-      counts[digitStateIndex(tokens, codec.base)]!++;
-    }
+    const q = "plan" in policy ? planProbabilities(policy as RemaskingPolicy, stepContext({ ...input, tokens: y.slice() })) : Float64Array.from(y, (d) => (d === codec.maskDigit ? (0.6 - 0.35) / 0.6 : 0));
+    for (const tokens of repeatedStep(policy, input, 40000)) counts[digitStateIndex(tokens, codec.base)]!++;
     assertFits(counts, stepLaw(y, q, mu, codec), policy.name);
   }
 });

@@ -7,6 +7,7 @@
  */
 import { test } from "node:test";
 import { stepContext } from "../src/diffusion/samplers/step-context.js";
+import { repeatedStep } from "./helpers/repeated-step.js";
 import { tokenLayout } from "../src/diffusion/state-layout.js";
 import assert from "node:assert/strict";
 import { Rng } from "../src/engine/rng.js";
@@ -83,19 +84,13 @@ const PSI = [0.3, Infinity, 0.9, Infinity, 0.5, Infinity];
 function stepCounts(policy: SamplerPolicy, t: number, s: number, n: number, seed: number, scores?: RevealScores): Float64Array[] {
   const z = Int32Array.from(Z.flat());
   const probs = Float64Array.from([...muFor(Z[0]!, MU[0]!), ...muFor(Z[1]!, MU[1]!)]);
-  const tokens = z.slice();
-  const rng = new Rng(seed);
-  const ctx: StepContext = stepContext({ batch: 2, length: L, layout: tokenLayout(V), steps: 8, fixed: null, tokens, step: 3, t, s, schedule: lin, probs, rng });
-  const counts = [new Float64Array(64), new Float64Array(64)];
-  for (let r = 0; r < n; r++) {
-    tokens.set(z);
-    if (scores) {
-      scores.reset(6);
-      scores.psi.set(PSI);
-    }
-    policy.step(ctx);
-    for (let b = 0; b < 2; b++) counts[b]![stateIndex(tokens.subarray(3 * b, 3 * b + 3))]!++;
+  if (scores) {
+    scores.reset(6 * n);
+    for (let r = 0; r < n; r++) scores.psi.set(PSI, 6 * r);
   }
+  const next = repeatedStep(policy, { batch: 2, length: L, layout: tokenLayout(V), steps: 8, fixed: null, tokens: z, step: 3, t, s, schedule: lin, probs, rng: new Rng(seed) }, n);
+  const counts = [new Float64Array(64), new Float64Array(64)];
+  for (const tokens of next) for (let b = 0; b < 2; b++) counts[b]![stateIndex(tokens.subarray(3 * b, 3 * b + 3))]!++;
   return counts;
 }
 
@@ -181,15 +176,9 @@ test("block wrapper step: the inner ancestral step on the current block only, on
   const z = Int32Array.from([MASK, MASK, MASK, 1, MASK, MASK]);
   const probs = Float64Array.from([...muFor([MASK, MASK, MASK], MU[0]!), ...muFor([1, MASK, MASK], MU[1]!)]);
   for (const [k, q0, q1] of [[0, [0.5, 0.5, 0], [0, 0.5, 0]], [2, [0, 0, 0.5], [0, 0, 0.5]]] as const) {
-    const rng = new Rng(7 + k);
-    const tokens = z.slice();
-    const ctx: StepContext = stepContext({ batch: 2, length: L, layout: tokenLayout(V), steps: 4, fixed: null, tokens, step: k, t: 0.9, s: 0.8, schedule: lin, probs, rng });
+    const next = repeatedStep(policy, { batch: 2, length: L, layout: tokenLayout(V), steps: 4, fixed: null, tokens: z, step: k, t: 0.9, s: 0.8, schedule: lin, probs, rng: new Rng(7 + k) }, 12_000);
     const counts = [new Float64Array(64), new Float64Array(64)];
-    for (let r = 0; r < 12_000; r++) {
-      tokens.set(z);
-      policy.step(ctx);
-      for (let b = 0; b < 2; b++) counts[b]![stateIndex(tokens.subarray(3 * b, 3 * b + 3))]!++;
-    }
+    for (const tokens of next) for (let b = 0; b < 2; b++) counts[b]![stateIndex(tokens.subarray(3 * b, 3 * b + 3))]!++;
     assertFits(counts[0]!, lawOf([MASK, MASK, MASK], [...q0], MU[0]!), `block step ${k}, row 0`);
     assertFits(counts[1]!, lawOf([1, MASK, MASK], [...q1], MU[1]!), `block step ${k}, row 1`);
     // the loop's own (t, s) = (0.9, 0.8) would reveal with probability 1/9 everywhere
@@ -224,13 +213,14 @@ function stepMarginals(
 ): { law: Float64Array; revealed: number } {
   const den = trueDenoiser(joint);
   const law = new Float64Array(L * (V + 1));
-  const noRng = { next: () => assert.fail("plan must not draw") } as unknown as Rng;
+  const noDraws = (ctx: StepContext): StepContext => ({ ...ctx, uniform: () => assert.fail("plan must not draw") });
   allSequences(V, L).forEach((x, nx) => {
     for (let pattern = 0; pattern < 2 ** L; pattern++) {
       const z = Int32Array.from(x, (v, i) => ((pattern >> i) & 1 ? MASK : v));
       const pz = Array.from(z).reduce((a, v) => a * (v === MASK ? forward.maskProb(t) : forward.alpha(t)), joint.probs[nx]!);
       prepare?.(z);
-      const ctx: StepContext = stepContext({ batch: 1, length: L, layout: tokenLayout(V), steps: 1, fixed: null, tokens: z, step: 0, t, s, schedule: lin, probs: trueMu(den, z), rng: noRng });
+      const mu = trueMu(den, z);
+      const ctx = noDraws(stepContext({ batch: 1, length: L, layout: tokenLayout(V), steps: 1, fixed: null, tokens: z, step: 0, t, s, schedule: lin, probs: mu, rng: new Rng(0) }));
       const q = planProbabilities(policy, ctx);
       for (let i = 0; i < L; i++) {
         if (z[i] !== MASK) {
@@ -238,7 +228,7 @@ function stepMarginals(
           law[i * (V + 1) + MASK] += pz * q[i]!;
         } else {
           law[i * (V + 1) + MASK] += pz * (1 - q[i]!);
-          for (let v = 0; v < V; v++) law[i * (V + 1) + v] += pz * q[i]! * ctx.probs[i * V + v]!;
+          for (let v = 0; v < V; v++) law[i * (V + 1) + v] += pz * q[i]! * mu[i * V + v]!;
         }
       }
     }
@@ -335,7 +325,7 @@ function chainLaw(policy: RemaskingPolicy, joint: JointDistribution, T: number):
   const den = trueDenoiser(joint);
   let dist = new Float64Array(64);
   dist[stateIndex([MASK, MASK, MASK])] = 1;
-  const noRng = {} as Rng;
+
   for (let k = 0; k < T; k++) {
     const { t, s } = gridPoint(k, T, "uniform");
     const next = new Float64Array(64);
@@ -343,7 +333,7 @@ function chainLaw(policy: RemaskingPolicy, joint: JointDistribution, T: number):
       if (dist[n] === 0) continue;
       const z = Int32Array.from(stateOf(n));
       const probs = trueMu(den, z);
-      const q = planProbabilities(policy, stepContext({ batch: 1, length: L, layout: tokenLayout(V), steps: T, fixed: null, tokens: z, step: k, t, s, schedule: lin, probs, rng: noRng }));
+      const q = planProbabilities(policy, stepContext({ batch: 1, length: L, layout: tokenLayout(V), steps: T, fixed: null, tokens: z, step: k, t, s, schedule: lin, probs, rng: new Rng(0) }));
       const mu = [0, 1, 2].map((i) => Array.from(probs.subarray(i * V, i * V + V)));
       lawOf(Array.from(z), Array.from(q), mu).forEach((p, m) => (next[m] += dist[n]! * p));
     }

@@ -6,21 +6,23 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../src/engine/rng.js";
+import { tensor, tidy } from "../src/engine/index.js";
 import type { Denoiser } from "../src/diffusion/denoiser.js";
 import type { Schedule } from "../src/diffusion/schedule.js";
 import {
   ancestralPolicy,
-  argmaxRow,
   confidencePolicy,
   confidenceScore,
+  drawCategorical,
+  emptySummaries,
   gridPoint,
   masksAfterStep,
+  muRows,
+  nucleusMask,
   sample,
-  sampleCategorical,
   samplerFromName,
   samplerNames,
-  topPInPlace,
-  topPRow,
+  summarizeRows,
   unmaskProbability,
   type SampleOptions,
   type SamplerPolicy,
@@ -51,11 +53,14 @@ const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-12): void =>
   for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) <= tol, `at ${i}: ${a[i]} vs ${b[i]} (${Array.from(a)} vs ${Array.from(b)})`);
 };
 
-const filtered = (row: number[], p: number, variant: "mdlm" | "md4"): Float64Array => {
-  const r = Float64Array.from(row);
-  topPRow(r, 0, r.length, p, variant);
-  return r;
-};
+/** Rows [r, V] of weights filtered by nucleusMask at p and renormalised, read back flat. */
+const filteredRows = (rows: number[], V: number, p: number, variant: "mdlm" | "md4"): Float64Array =>
+  tidy(() => {
+    const w = tensor(Float64Array.from(rows), [rows.length / V, V], { dtype: "float64" });
+    const kept = w.mul(nucleusMask(w, w.sum(-1, false, "float64"), p, variant));
+    return kept.div(kept.sum(-1, true)).toFloat64Array();
+  });
+const filtered = (row: number[], p: number, variant: "mdlm" | "md4"): Float64Array => filteredRows(row, row.length, p, variant);
 
 test("top-p mdlm excludes the crossing token, md4 includes it", () => {
   const row = [0.05, 0.5, 0.15, 0.3]; // sorted: 0.5, 0.3, 0.15, 0.05
@@ -84,24 +89,84 @@ test("top-p ties: md4 keeps a whole tie group, mdlm cuts by position order", () 
   close(filtered([0.2, 0.3, 0.3, 0.2], 0.65, "mdlm"), [0, 0.5, 0.5, 0]); // 0.6 ≤ 0.65 < 0.8
 });
 
-test("top-p with p = 1 is a no-op (even for a row that does not sum to 1); bad p throws", () => {
+test("top-p in float32 weights (the network's dtype) gives the same cuts", () => {
+  const w = tensor(Float32Array.from([0.05, 0.5, 0.15, 0.3, 0.4, 0.2, 0.2, 0.2]), [2, 4]);
+  const keep = (p: number, variant: "mdlm" | "md4") => Array.from(tidy(() => nucleusMask(w, w.sum(-1, false, "float64"), p, variant).toInt32Array()));
+  assert.deepEqual(keep(0.7, "mdlm"), [0, 1, 0, 0, 1, 1, 0, 0]); // row 2: 0.4 + 0.2 ≤ 0.7, the first tie by position
+  assert.deepEqual(keep(0.7, "md4"), [0, 1, 0, 1, 1, 1, 1, 1]);
+  w.dispose();
+});
+
+test("top-p: p = 1 leaves μ as the normalised row; p outside (0, 1) is refused", () => {
   const row = [0.1, 0.6, 0.3000001];
-  for (const variant of ["mdlm", "md4"] as const) close(filtered(row, 1, variant), row, 0);
-  for (const p of [0, -0.5, 1.5, NaN]) assert.throws(() => filtered(row, p, "md4"), /topP must be in/);
+  const sum = row.reduce((a, b) => a + b, 0);
+  const logits = () => tensor(Float64Array.from(row, Math.log), [1, 3], { dtype: "float64" });
+  for (const variant of ["mdlm", "md4"] as const) close(tidy(() => muRows(logits(), { topP: 1, variant }).toFloat64Array()), row.map((x) => x / sum), 1e-15);
+  for (const p of [0, -0.5, 1, 1.5, NaN]) assert.throws(() => filtered(row, p, "md4"), /topP must be in/);
+  for (const p of [0, 1.5, NaN]) assert.throws(() => tidy(() => muRows(logits(), { topP: p, variant: "md4" })), /topP must be in/);
 });
 
-test("topPInPlace filters every row of a [rows, V] buffer", () => {
-  const buf = Float64Array.from([0.6, 0.3, 0.1, 0, 1, 0, 0.1, 0.1, 0.8]);
-  topPInPlace(buf, 3, 0.95, "mdlm");
-  close(buf, [2 / 3, 1 / 3, 0, 0, 1, 0, 1 / 9, 0, 8 / 9]); // last row: 0.8, then the first 0.1 (0.9 ≤ 0.95), not the second
+test("nucleusMask filters every row of a [rows, V] buffer", () => {
+  // last row: 0.8, then the first 0.1 (0.9 ≤ 0.95), not the second
+  close(filteredRows([0.6, 0.3, 0.1, 0, 1, 0, 0.1, 0.1, 0.8], 3, 0.95, "mdlm"), [2 / 3, 1 / 3, 0, 0, 1, 0, 1 / 9, 0, 8 / 9]);
 });
 
-test("argmaxRow returns the first maximum; sampleCategorical rejects rows without mass", () => {
-  assert.equal(argmaxRow([9, 0.2, 0.5, 0.5, 0.1], 1, 4), 1);
-  assert.equal(argmaxRow([0.3, 0.1, 0.3], 0, 3), 0);
-  assert.throws(() => sampleCategorical([0, 0, 0], 0, 3, new Rng(0)), /no positive entry/);
-  const rng = new Rng(3);
-  for (let i = 0; i < 200; i++) assert.equal(sampleCategorical([0.7, 0, 0.2, 0, 0], 1, 3, rng), 1);
+test("top-p on a long row with a crossing bucket of many entries agrees with sorting the row", () => {
+  const rng = new Rng(5);
+  const C = 3000;
+  const row = Array.from({ length: C }, (_, i) => (i % 7 === 0 ? 0.001 : Math.exp(2 * rng.next()))); // ties and a spread
+  const total = row.reduce((a, b) => a + b, 0);
+  const order = Array.from({ length: C }, (_, i) => i).sort((a, b) => row[b]! - row[a]! || a - b);
+  for (const p of [0.3, 0.9, 0.999]) {
+    const kept = new Set<number>([order[0]!]); // mdlm: inclusive cumulative sum ≤ p
+    let cum = 0;
+    for (const i of order) if ((cum += row[i]!) <= p * total) kept.add(i);
+    else break;
+    const got = filtered(row, p, "mdlm");
+    for (let i = 0; i < C; i++) assert.equal(got[i]! > 0, kept.has(i), `mdlm p=${p}, class ${i}`);
+    let mass = 0;
+    let theta = 0; // md4: the value at which the kept mass first reaches p
+    for (const i of order) if ((mass += row[i]!) >= p * total) { theta = row[i]!; break; }
+    const got4 = filtered(row, p, "md4");
+    for (let i = 0; i < C; i++) assert.equal(got4[i]! > 0, row[i]! >= theta, `md4 p=${p}, class ${i}`);
+  }
+});
+
+/** Summaries of logits rows [r, C] (float64) at uniforms u. */
+function summaries(rows: number[][], u: number[]) {
+  const out = emptySummaries(rows.length, ["margin", "entropy"]);
+  tidy(() =>
+    summarizeRows(tensor(Float64Array.from(rows.flat()), [rows.length, rows[0]!.length], { dtype: "float64" }), Float64Array.from(u), { topP: 1, variant: "mdlm", needs: ["margin", "entropy"] }, out, rows.map((_, i) => i)),
+  );
+  return out;
+}
+
+test("token summaries: the top class is the first maximum; draws never pick an excluded class; no finite class throws", () => {
+  const s = summaries([[9, 0.2, 0.5, 0.5].map(Math.log), [0.3, 0.1, 0.3].map(Math.log).concat(-Infinity)], [0.5, 0.5]);
+  assert.deepEqual(Array.from(s.top), [0, 0]);
+  for (const u of [0, 0.3, 0.999999, 1 - 2 ** -53]) {
+    const d = summaries([[0.7, 0, 0.2, 0, 0].map(Math.log)], [u]);
+    assert.ok(d.candidate[0] === 0 || d.candidate[0] === 2, `u = ${u}: drew ${d.candidate[0]}`);
+  }
+  assert.equal(summaries([[0.7, 0, 0.2, 0, 0].map(Math.log)], [0.7 / 0.9 - 1e-9]).candidate[0], 0);
+  assert.equal(summaries([[0.7, 0, 0.2, 0, 0].map(Math.log)], [0.7 / 0.9 + 1e-9]).candidate[0], 2);
+  assert.throws(() => summaries([[-Infinity, -Infinity]], [0.5]), /no class with finite probability/);
+});
+
+test("drawCategorical inverts the float64 CDF across blocks (C > BLOCK) and at block edges", () => {
+  const C = 1000;
+  const w = Float64Array.from({ length: C }, (_, i) => (i % 3 === 0 ? 0 : 1 + (i % 5)));
+  const cdf: number[] = [];
+  w.reduce((a, x, i) => (cdf[i] = a + x), 0);
+  const total = cdf[C - 1]!;
+  const us = [0, 1e-12, 0.25, 0.5, 0.731, 0.999, 1 - 2 ** -53, ...Array.from({ length: 40 }, (_, k) => cdf[255 + k * 7]! / total)];
+  const got = tidy(() => drawCategorical(tensor(w, [1, C]).expand(us.length, C).contiguous(), tensor(Float64Array.from(us), [us.length], { dtype: "float64" })).index.toInt32Array());
+  us.forEach((u, k) => {
+    const want = cdf.findIndex((c) => c > u * total);
+    const expected = want < 0 ? C - 1 - [...w].reverse().findIndex((x) => x > 0) : want;
+    assert.equal(got[k], expected, `u = ${u}`);
+    assert.ok(w[got[k]!]! > 0);
+  });
 });
 
 test("grids start at t = 1, end at s = 0, and chain step to step", () => {
@@ -141,13 +206,16 @@ test("reveal counts: linear floor, cosine, α-derived rounding, 0 after the last
   assert.throws(() => masksAfterStep("exp" as "linear", 4, 0, 3, 0.5), /unknown reveal schedule/);
 });
 
-test("confidence scores: prob of the candidate, top-1 − top-2 margin, minus entropy", () => {
-  const row = Float64Array.from([0.2, 0.5, 0.3]);
-  assert.equal(confidenceScore(row, 0, 3, 2, "prob"), 0.3);
-  assert.ok(Math.abs(confidenceScore(row, 0, 3, 0, "margin") - 0.2) < 1e-15);
+test("confidence scores: prob of the candidate (or top), top-1 − top-2 margin, minus entropy", () => {
+  const s = summaries([[0.2, 0.5, 0.3].map(Math.log), [0, 1, 0].map(Math.log)], [0.9, 0.1]);
+  assert.equal(s.candidate[0], 2); // u = 0.9 lies in the last class's CDF interval [0.7, 1)
+  assert.ok(Math.abs(confidenceScore(s, 0, "prob", false) - 0.3) < 1e-15);
+  assert.ok(Math.abs(confidenceScore(s, 0, "prob", true) - 0.5) < 1e-15);
+  assert.ok(Math.abs(confidenceScore(s, 0, "margin", true) - 0.2) < 1e-15);
   const h = -(0.2 * Math.log(0.2) + 0.5 * Math.log(0.5) + 0.3 * Math.log(0.3));
-  assert.ok(Math.abs(confidenceScore(row, 0, 3, 0, "entropy") + h) < 1e-15);
-  assert.equal(confidenceScore(Float64Array.from([0, 1, 0]), 0, 3, 1, "entropy"), -0);
+  assert.ok(Math.abs(confidenceScore(s, 0, "entropy", true) + h) < 1e-15);
+  assert.ok(Math.abs(confidenceScore(s, 1, "entropy", true)) < 1e-300);
+  assert.equal(confidenceScore(s, 1, "margin", true), 1);
 });
 
 test("samplerFromName builds each named policy and lists the valid names on error", () => {
@@ -376,7 +444,7 @@ test("a remasking policy (ReMDM-shaped) fits the loop: remasks are traced and in
     step(ctx: StepContext) {
       const { tokens, layout: { maskId: W } } = ctx;
       if (ctx.step === 1) for (let b = 0; b < ctx.batch; b++) tokens[b * ctx.length] = W;
-      else for (let n = 0; n < tokens.length; n++) if (tokens[n] === W) tokens[n] = argmaxRow(ctx.probs, n * W, W);
+      else for (let n = 0; n < tokens.length; n++) if (tokens[n] === W) tokens[n] = ctx.summary.top[n]!;
     },
   };
   const seen: string[] = [];

@@ -115,10 +115,14 @@ static std::vector<int64_t> dimsOrAll(const Napi::CallbackInfo& info, size_t i) 
   if (d.empty()) for (int64_t k = 0; k < T(info, 0).dim(); k++) d.push_back(k);
   return d;
 }
-// sum(a, dims, keepdim)
+// sum(a, dims, keepdim, dtype?): the sum accumulated and returned in dtype when given (e.g. float32 -> float64)
 FN(sum) {
   static const char* OPNAME = "sum";
-  RET(([&] { auto d = ints(info, 1); return d.empty() && !B(info, 2) ? at::sum(T(info, 0)) : at::sum(T(info, 0), dimsOrAll(info, 1), B(info, 2)); })());
+  RET(([&] {
+    auto d = ints(info, 1);
+    c10::optional<at::ScalarType> dt = info.Length() > 3 && info[3].IsString() ? c10::optional<at::ScalarType>(dtypeOf(S(info, 3))) : c10::nullopt;
+    return d.empty() && !B(info, 2) ? at::sum(T(info, 0), dt) : at::sum(T(info, 0), dimsOrAll(info, 1), B(info, 2), dt);
+  })());
 }
 FN(mean) {
   static const char* OPNAME = "mean";
@@ -133,16 +137,24 @@ FN(min) {
   static const char* OPNAME = "min";
   RET(info[1].IsNumber() ? std::get<0>(at::min(T(info, 0), I(info, 1), B(info, 2))) : at::min(T(info, 0)));
 }
+// maxDim(a, dim, keepdim) -> [values, indices] (the first maximum's index on ties)
+FN(maxDim) {
+  return guarded(info, "maxDim", [&]() -> Napi::Value {
+    auto r = at::max(T(info, 0), I(info, 1), B(info, 2));
+    return wrapAll(info.Env(), {std::get<0>(r), std::get<1>(r)});
+  });
+}
 // argmax(a, dim, keepdim)
 FN(argmax) { static const char* OPNAME = "argmax"; RET(at::argmax(T(info, 0), I(info, 1), B(info, 2))); }
 FN(logsumexp) { static const char* OPNAME = "logsumexp"; RET(at::logsumexp(T(info, 0), dimsOrAll(info, 1), B(info, 2))); }
 FN(cumsum) { static const char* OPNAME = "cumsum"; RET(at::cumsum(T(info, 0), I(info, 1))); }
 FN(softmax) { static const char* OPNAME = "softmax"; RET(at::softmax(T(info, 0), I(info, 1))); }
 FN(logSoftmax) { static const char* OPNAME = "logSoftmax"; RET(at::log_softmax(T(info, 0), I(info, 1))); }
-// sort(a, dim, descending) -> [values, indices]
+// sort(a, dim, descending, stable) -> [values, indices]; stable keeps equal elements in their order
 FN(sort) {
   return guarded(info, "sort", [&]() -> Napi::Value {
-    auto r = at::sort(T(info, 0), I(info, 1), B(info, 2));
+    bool stable = info.Length() > 3 && info[3].IsBoolean() && B(info, 3);
+    auto r = at::sort(T(info, 0), c10::optional<bool>(stable), I(info, 1), B(info, 2));
     return wrapAll(info.Env(), {std::get<0>(r), std::get<1>(r)});
   });
 }
@@ -152,6 +164,12 @@ FN(topk) {
     auto r = at::topk(T(info, 0), I(info, 1), I(info, 2), B(info, 3), true);
     return wrapAll(info.Env(), {std::get<0>(r), std::get<1>(r)});
   });
+}
+
+// searchsorted(sorted, values, right): per row of `sorted` (ascending along the last dim), the insertion index of each value
+FN(searchsorted) {
+  static const char* OPNAME = "searchsorted";
+  RET(at::searchsorted(T(info, 0), T(info, 1), false, B(info, 2)));
 }
 
 // ---- indexing ----------------------------------------------------------------------------
@@ -179,6 +197,10 @@ FN(slice) { static const char* OPNAME = "slice"; RET(at::slice(T(info, 0), I(inf
 FN(cat) { static const char* OPNAME = "cat"; RET(at::cat(tensorList(info, 0), I(info, 1))); }
 FN(stack) { static const char* OPNAME = "stack"; RET(at::stack(tensorList(info, 0), I(info, 1))); }
 // chunk(a, n, dim) -> handles
+// viewAs(a, dtype): the same bytes read as another element type of the same size (a bit cast)
+FN(viewAs) { static const char* OPNAME = "viewAs"; RET(T(info, 0).view(dtypeOf(S(info, 1)))); }
+// shiftRight(a, bits): integer a >> bits
+FN(shiftRight) { static const char* OPNAME = "shiftRight"; RET(at::bitwise_right_shift(T(info, 0), at::Scalar(I(info, 1)))); }
 FN(chunk) {
   return guarded(info, "chunk", [&]() -> Napi::Value { return wrapAll(info.Env(), at::chunk(T(info, 0), I(info, 1), I(info, 2))); });
 }
@@ -216,6 +238,8 @@ INPLACE(addcdivInPlace, T(info, 0).addcdiv_(T(info, 1), T(info, 2), scalar(info[
 // lerpInPlace(a, end, weight)
 INPLACE(lerpInPlace, T(info, 0).lerp_(T(info, 1), scalar(info[2])))
 INPLACE(copyInPlace, T(info, 0).copy_(T(info, 1)))
+// indexCopyInPlace(a, dim, index, src): a[..., index[i], ...] = src[..., i, ...] along dim
+INPLACE(indexCopyInPlace, T(info, 0).index_copy_(I(info, 1), T(info, 2), T(info, 3)))
 INPLACE(fillInPlace, T(info, 0).fill_(scalar(info[1])))
 
 void registerOps(Napi::Env env, Napi::Object e) {
@@ -227,12 +251,12 @@ void registerOps(Napi::Env env, Napi::Object e) {
   REG(gt); REG(ge); REG(logicalAnd); REG(logicalOr); REG(where); REG(maskedFill);
   REG(matmul); REG(bmm); REG(linear);
   REG(sum); REG(mean); REG(max); REG(min); REG(argmax); REG(logsumexp); REG(cumsum); REG(softmax); REG(logSoftmax);
-  REG(sort); REG(topk);
+  REG(sort); REG(topk); REG(maxDim); REG(searchsorted); REG(viewAs); REG(shiftRight);
   REG(gather); REG(scatter); REG(scatterAdd); REG(indexSelect); REG(embedding);
   REG(reshape); REG(permute); REG(transpose); REG(expand); REG(unsqueeze); REG(squeeze); REG(slice); REG(cat);
   REG(stack); REG(chunk);
   REG(layerNorm); REG(dropout); REG(crossEntropy);
-  REG(addInPlace); REG(mulInPlace); REG(addcmulInPlace); REG(addcdivInPlace); REG(lerpInPlace); REG(copyInPlace);
+  REG(addInPlace); REG(mulInPlace); REG(addcmulInPlace); REG(addcdivInPlace); REG(lerpInPlace); REG(copyInPlace); REG(indexCopyInPlace);
   REG(fillInPlace);
 #undef REG
 }

@@ -1,4 +1,5 @@
 /** The one interface samplers and evaluators need from a network (or from an exact table model). */
+import { tensor, type Tensor } from "../engine/index.js";
 import { logProbsFloat64, type Parameterization } from "./parameterization.js";
 import type { StateLayout } from "./state-layout.js";
 
@@ -41,6 +42,29 @@ export interface Denoiser {
   predict(states: States, t: Float64Array, extras?: PredictExtras): Float64Array;
   /** Present when predictions are conditioned on a per-sequence latent (extras.latent is then required). */
   readonly latent?: LatentModel;
+  /**
+   * The same logits as a tensor [batch, tokens, C] in the network's dtype, on its device (the caller disposes
+   * it): what samplers use, so that no B·n·C array crosses into JavaScript. Optional; without it they wrap predict().
+   */
+  predictTensor?(states: States, t: Float64Array, extras?: PredictExtras): Tensor;
+}
+
+/** The logits of `states` as a tensor [batch, tokens, C] (predictTensor when the denoiser has it), shape checked. */
+export function predictLogitsTensor(d: Denoiser, states: States, t: Float64Array, extras?: PredictExtras): Tensor {
+  const C = d.layout.classes;
+  const tokens = states.length / d.layout.positionsPerToken;
+  const shape = [states.batch, tokens, C];
+  if (d.predictTensor) {
+    const x = d.predictTensor(states, t, extras);
+    if (x.shape.join() !== shape.join()) {
+      x.dispose();
+      throw new Error(`denoiser returned logits of shape [${x.shape.join(", ")}], expected [${shape.join(", ")}]`);
+    }
+    return x;
+  }
+  const logits = d.predict(states, t, extras);
+  if (logits.length !== states.batch * tokens * C) throw new Error(`denoiser returned ${logits.length} logits, expected ${states.batch * tokens}·${C} = ${states.batch * tokens * C}`);
+  return tensor(logits, shape, { dtype: "float64" });
 }
 
 /** Float64 log-probabilities [batch·tokens·C] of the denoiser's prediction for `states`, through its Parameterization. */

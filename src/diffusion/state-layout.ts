@@ -91,23 +91,25 @@ export function decodeState(layout: StateLayout, state: Int32Array): Int32Array 
   return layout.groupSize === 1 ? merged : ungroupTokens(layout, merged);
 }
 
+/** The (merged) class of layout token i of a state whose token i is fully visible; throws naming the position otherwise. */
+export function classAt(layout: StateLayout, state: Int32Array, i: number): number {
+  const { positionsPerToken: ell, symbols: base } = layout;
+  let c = 0;
+  for (let j = 0; j < ell; j++) {
+    const d = state[i * ell + j]!;
+    if (d === layout.maskId) throw new Error(`digit ${j} of token ${i} (position ${i * ell + j}) is masked`);
+    if (!(d >= 0 && d < base)) throw new Error(`digit ${d} at position ${i * ell + j} is outside 0..${base - 1}`);
+    c = c * base + d;
+  }
+  if (c >= layout.classes) throw new Error(`token ${i} decodes to code ${c} ≥ C = ${layout.classes} (an unused code)`);
+  return c;
+}
+
 /** The class of every layout token of a fully visible state [n·ℓ]. */
 function decodeDigits(layout: StateLayout, state: Int32Array): Int32Array {
-  const { positionsPerToken: ell, symbols: base } = layout;
+  const ell = layout.positionsPerToken;
   if (state.length % ell !== 0) throw new Error(`digit sequence length ${state.length} is not a multiple of ℓ = ${ell}`);
-  const out = new Int32Array(state.length / ell);
-  for (let i = 0; i < out.length; i++) {
-    let c = 0;
-    for (let j = 0; j < ell; j++) {
-      const d = state[i * ell + j]!;
-      if (d === layout.maskId) throw new Error(`digit ${j} of token ${i} (position ${i * ell + j}) is masked`);
-      if (!(d >= 0 && d < base)) throw new Error(`digit ${d} at position ${i * ell + j} is outside 0..${base - 1}`);
-      c = c * base + d;
-    }
-    if (c >= layout.classes) throw new Error(`token ${i} decodes to code ${c} ≥ C = ${layout.classes} (an unused code)`);
-    out[i] = c;
-  }
-  return out;
+  return Int32Array.from({ length: state.length / ell }, (_, i) => classAt(layout, state, i));
 }
 
 /** The state of clean data tokens [n·q]: position i·ℓ + j holds digit j of (merged) token i. */

@@ -70,7 +70,7 @@ export interface NativeAddon {
   where(c: Handle, a: HandleOrScalar, b: HandleOrScalar): Handle;
   maskedFill(h: Handle, mask: Handle, value: number | boolean): Handle;
   linear(x: Handle, w: Handle, b: Handle | null): Handle;
-  sum(h: Handle, dims: number[], keepdim: boolean): Handle;
+  sum(h: Handle, dims: number[], keepdim: boolean, dtype?: string): Handle;
   mean(h: Handle, dims: number[], keepdim: boolean): Handle;
   max(h: Handle, dim: number | null, keepdim: boolean): Handle;
   min(h: Handle, dim: number | null, keepdim: boolean): Handle;
@@ -79,7 +79,11 @@ export interface NativeAddon {
   cumsum(h: Handle, dim: number): Handle;
   softmax(h: Handle, dim: number): Handle;
   logSoftmax(h: Handle, dim: number): Handle;
-  sort(h: Handle, dim: number, descending: boolean): [Handle, Handle];
+  sort(h: Handle, dim: number, descending: boolean, stable?: boolean): [Handle, Handle];
+  maxDim(h: Handle, dim: number, keepdim: boolean): [Handle, Handle];
+  searchsorted(sorted: Handle, values: Handle, right: boolean): Handle;
+  viewAs(h: Handle, dtype: string): Handle;
+  shiftRight(h: Handle, bits: number): Handle;
   topk(h: Handle, k: number, dim: number, largest: boolean): [Handle, Handle];
   gather(h: Handle, dim: number, index: Handle): Handle;
   scatter(h: Handle, dim: number, index: Handle, src: HandleOrScalar): Handle;
@@ -105,6 +109,7 @@ export interface NativeAddon {
   addcdivInPlace(h: Handle, a: Handle, b: Handle, value: number): void;
   lerpInPlace(h: Handle, end: Handle, weight: number): void;
   copyInPlace(h: Handle, src: Handle): void;
+  indexCopyInPlace(h: Handle, dim: number, index: Handle, src: Handle): void;
   fillInPlace(h: Handle, value: number | boolean): void;
   distBackends(): string[];
   distCreate(o: NativeGroupOptions): GroupHandle;

@@ -213,9 +213,9 @@ export class Tensor {
   bmm(y: Tensor): Tensor { return this.binary("bmm", y); }
 
   // ---- reductions ----
-  /** Sum over dims (all when omitted). */
-  sum(dims: number | number[] = [], keepdim = false): Tensor {
-    return new Tensor(native.sum(this.handle, typeof dims === "number" ? [dims] : dims, keepdim));
+  /** Sum over dims (all when omitted), accumulated and returned in `dtype` when given (e.g. float32 data summed in float64). */
+  sum(dims: number | number[] = [], keepdim = false, dtype?: DType): Tensor {
+    return new Tensor(native.sum(this.handle, typeof dims === "number" ? [dims] : dims, keepdim, dtype));
   }
   /** Mean over dims (all when omitted). */
   mean(dims: number | number[] = [], keepdim = false): Tensor {
@@ -228,6 +228,11 @@ export class Tensor {
   /** Minimum over one dim (values), or of all elements. */
   min(dim: number | null = null, keepdim = false): Tensor {
     return new Tensor(native.min(this.handle, dim, keepdim));
+  }
+  /** Maximum along dim and its index (int64; the first maximum on ties). */
+  maxWithIndex(dim: number, keepdim = false): [Tensor, Tensor] {
+    const [v, i] = native.maxDim(this.handle, dim, keepdim);
+    return [new Tensor(v), new Tensor(i)];
   }
   /** Index of the maximum along dim (int64). */
   argmax(dim: number, keepdim = false): Tensor {
@@ -249,15 +254,20 @@ export class Tensor {
   logSoftmax(dim: number): Tensor {
     return new Tensor(native.logSoftmax(this.handle, dim));
   }
-  /** Sorted values and their original indices along dim. */
-  sort(dim = -1, descending = false): [Tensor, Tensor] {
-    const [v, i] = native.sort(this.handle, dim, descending);
+  /** Sorted values and their original indices along dim; `stable` keeps equal values in their original order. */
+  sort(dim = -1, descending = false, stable = false): [Tensor, Tensor] {
+    const [v, i] = native.sort(this.handle, dim, descending, stable);
     return [new Tensor(v), new Tensor(i)];
   }
   /** The k largest (or smallest) values along dim, sorted, with their indices. */
   topk(k: number, dim = -1, largest = true): [Tensor, Tensor] {
     const [v, i] = native.topk(this.handle, k, dim, largest);
     return [new Tensor(v), new Tensor(i)];
+  }
+
+  /** Insertion indices (int64) of `values` into this tensor, sorted ascending along its last dim (row by row); `right`: after equal entries. */
+  searchsorted(values: Tensor, right = false): Tensor {
+    return new Tensor(native.searchsorted(this.handle, values.handle, right));
   }
 
   // ---- indexing ----
@@ -307,6 +317,14 @@ export class Tensor {
   slice(dim: number, start: number, end: number = Number.MAX_SAFE_INTEGER, step = 1): Tensor {
     return new Tensor(native.slice(this.handle, dim, start, end, step));
   }
+  /** The same bytes reinterpreted as another element type of the same size (float32 <-> int32, float64 <-> int64). */
+  viewAs(dtype: DType): Tensor {
+    return new Tensor(native.viewAs(this.handle, dtype));
+  }
+  /** Integer x >> bits. */
+  shiftRight(bits: number): Tensor {
+    return new Tensor(native.shiftRight(this.handle, bits));
+  }
   /** Splits into n nearly equal pieces along dim. */
   chunk(n: number, dim = 0): Tensor[] {
     return native.chunk(this.handle, n, dim).map((x) => new Tensor(x));
@@ -341,6 +359,11 @@ export class Tensor {
   /** Copies src's values into this (broadcasting, converting type). */
   copyInPlace(src: Tensor): this {
     native.copyInPlace(this.handle, src.handle);
+    return this;
+  }
+  /** Copies src's slices into this at the positions `index` (int64) along dim: this[index[i]] = src[i]. */
+  indexCopyInPlace(dim: number, index: Tensor, src: Tensor): this {
+    native.indexCopyInPlace(this.handle, dim, index.handle, src.handle);
     return this;
   }
   /** Sets every element to value. */

@@ -10,32 +10,23 @@ export function unmaskProbability(maskProbT: number, maskProbS: number): number 
   return Math.min(1, Math.max(0, (maskProbT - maskProbS) / maskProbT));
 }
 
-/** The per-class step (GenMD4, §2.5): each masked position draws v from ctx.draw, then is revealed as v with probability r_v. */
-function perClassStep(ctx: StepContext, reveal: Float64Array): void {
-  const { tokens, rng } = ctx;
-  for (let n = 0; n < tokens.length; n++) {
-    if (tokens[n] !== ctx.layout.maskId) continue;
-    const v = ctx.draw(n);
-    if (rng.next() < reveal[v]!) tokens[n] = v;
-  }
-}
-
 /**
- * Each masked position is revealed with probability unmaskProbability to ctx.draw (a draw from μ; with
- * sub-tokens, one class per token whose digits the revealed positions copy: MDM-Prime's sampler); revealed positions stay.
+ * Each masked position is revealed to ctx.draw (its token's candidate class drawn from μ; with sub-tokens the
+ * candidate's digit: MDM-Prime's sampler) with probability unmaskProbability, or, under a per-class schedule,
+ * with the candidate's own class probability r_v (GenMD4, ALGORITHMS.md §2.5: draw v ~ μ, reveal with r_v);
+ * revealed positions stay.
  */
 export function ancestralPolicy(): SamplerPolicy {
   return {
     name: "ancestral",
     subTokens: true,
     step(ctx: StepContext): void {
-      const { tokens, rng, schedule } = ctx;
-      const V = ctx.layout.maskId;
-      if (schedule.perClass) return perClassStep(ctx, schedule.perClass.revealProb(ctx.s, ctx.t));
-      const p = unmaskProbability(schedule.maskProb(ctx.t), schedule.maskProb(ctx.s));
+      const { tokens, schedule, layout: { maskId: V, positionsPerToken: ell }, summary: { candidate } } = ctx;
+      const r = schedule.perClass ? schedule.perClass.revealProb(ctx.s, ctx.t) : null;
+      const p = r ? 0 : unmaskProbability(schedule.maskProb(ctx.t), schedule.maskProb(ctx.s));
       for (let n = 0; n < tokens.length; n++) {
         if (tokens[n] !== V) continue;
-        if (rng.next() < p) tokens[n] = ctx.draw(n);
+        if (ctx.uniform(n) < (r ? r[candidate[Math.floor(n / ell)]!]! : p)) tokens[n] = ctx.draw(n);
       }
     },
   };

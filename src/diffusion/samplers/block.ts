@@ -8,7 +8,7 @@
  */
 import { gridPoint } from "./grid.js";
 import type { BeginContext, SamplerPolicy, StepContext } from "./policy.js";
-import { runPolicyStep } from "./step-context.js";
+import type { TokenSummaries } from "./token-summaries.js";
 
 /** Default block size (LLaDA's usual block length). */
 export const defaultBlock = 32;
@@ -42,10 +42,24 @@ export function blockStep(k: number, T: number, L: number, block: number): Block
   throw new Error(`block: step ${k} outside [0, ${T})`);
 }
 
-/** Copies rows [start, start+len) of every sequence (row width w) out of a [B·L·w] buffer. */
-function gather<A extends Int32Array | Float64Array | Uint8Array>(src: A, dst: A, B: number, L: number, start: number, len: number, w: number): A {
-  for (let b = 0; b < B; b++) dst.set(src.subarray((b * L + start) * w, (b * L + start + len) * w), b * len * w);
+/** Copies rows [start, start+len) of every sequence (row width 1) out of a [B·L] buffer. */
+function gather<A extends Int32Array | Float64Array | Uint8Array>(src: A, dst: A, B: number, L: number, start: number, len: number): A {
+  if (src.length === 0) return dst;
+  for (let b = 0; b < B; b++) dst.set(src.subarray(b * L + start, b * L + start + len), b * len);
   return dst;
+}
+
+/** The summaries of the block's positions (one position per token). */
+function blockSummaries(x: TokenSummaries, B: number, L: number, start: number, len: number): TokenSummaries {
+  const size = (a: { length: number }) => (a.length ? B * len : 0);
+  return {
+    candidate: gather(x.candidate, new Int32Array(B * len), B, L, start, len),
+    candidateProb: gather(x.candidateProb, new Float64Array(B * len), B, L, start, len),
+    top: gather(x.top, new Int32Array(B * len), B, L, start, len),
+    topProb: gather(x.topProb, new Float64Array(B * len), B, L, start, len),
+    margin: gather(x.margin, new Float64Array(size(x.margin)), B, L, start, len),
+    entropy: gather(x.entropy, new Float64Array(size(x.entropy)), B, L, start, len),
+  };
 }
 
 /** Wraps `inner` to decode block by block; named "block-<inner name>". */
@@ -54,16 +68,28 @@ export function blockPolicy(inner: SamplerPolicy, opts: BlockOptions = {}): Samp
   if (!Number.isInteger(block) || block < 1) throw new Error(`block: block must be a positive integer, got ${block}`);
   return {
     name: `block-${inner.name}`,
+    ...(inner.needs ? { needs: inner.needs } : {}),
     begin: (ctx: BeginContext) => void blockStep(0, ctx.steps, ctx.length, block),
     step(ctx: StepContext): void {
       const { batch: B, length: L, layout } = ctx;
-      const C = layout.classes;
       const { start, len, kl, Tj } = blockStep(ctx.step, ctx.steps, L, block);
-      const tokens = gather(ctx.tokens, new Int32Array(B * len), B, L, start, len, 1);
-      const fixed = ctx.fixed === null ? null : gather(ctx.fixed, new Uint8Array(B * len), B, L, start, len, 1);
-      const probs = gather(ctx.probs, new Float64Array(B * len * C), B, L, start, len, C);
+      const outer = (n: number) => Math.floor(n / len) * L + start + (n % len);
+      const tokens = gather(ctx.tokens, new Int32Array(B * len), B, L, start, len);
+      const fixed = ctx.fixed === null ? null : gather(ctx.fixed, new Uint8Array(B * len), B, L, start, len);
       const { t, s } = gridPoint(kl, Tj, "uniform");
-      runPolicyStep(inner, { layout, tokens, probs, batch: B, length: len, t, s, schedule: ctx.schedule, rng: ctx.rng, step: kl, steps: Tj, fixed });
+      const begin: BeginContext = { batch: B, length: len, layout, steps: Tj, tokens, fixed };
+      if (kl === 0) inner.begin?.(begin);
+      inner.step({
+        ...begin,
+        step: kl,
+        t,
+        s,
+        schedule: ctx.schedule,
+        summary: blockSummaries(ctx.summary, B, L, start, len),
+        uniform: (n) => ctx.uniform(outer(n)),
+        draw: (n) => ctx.draw(outer(n)),
+        probsOf: (i) => ctx.probsOf(outer(i)),
+      });
       for (let b = 0; b < B; b++) ctx.tokens.set(tokens.subarray(b * len, (b + 1) * len), b * L + start);
     },
   };

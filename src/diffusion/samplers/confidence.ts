@@ -1,6 +1,5 @@
 /** Confidence-ordered policy: per step, reveal the most confident masked positions, as many as a schedule says. */
-import { argmaxRow, sampleCategorical } from "./categorical.js";
-import { confidenceScore, confidenceScores, type ConfidenceScore } from "./confidence-score.js";
+import { confidenceScore, confidenceScores, scoreNeeds, type ConfidenceScore } from "./confidence-score.js";
 import type { SamplerPolicy, StepContext } from "./policy.js";
 import { masksAfterStep, revealSchedules, type RevealSchedule } from "./reveal-count.js";
 
@@ -49,10 +48,12 @@ function resolve(opts: ConfidenceOptions): Required<ConfidenceOptions> {
 /** A confidence-ordered policy named "confidence-<score>"; revealed tokens are never changed. */
 export function confidencePolicy(options: ConfidenceOptions = {}): SamplerPolicy {
   const o = resolve(options);
+  const greedy = o.candidate === "greedy";
   return {
     name: `confidence-${o.score}`,
+    needs: scoreNeeds(o.score),
     step(ctx: StepContext): void {
-      const { tokens, probs, layout: { maskId: V }, length: L, rng, fixed, step: k, steps: T } = ctx;
+      const { tokens, summary, layout: { maskId: V }, length: L, fixed, step: k, steps: T } = ctx;
       const maskProbS = ctx.schedule.maskProb(ctx.s);
       const tau = o.temperature * (o.annealTemperature ? 1 - (k + 1) / T : 1);
       for (let b = 0; b < ctx.batch; b++) {
@@ -66,9 +67,9 @@ export function confidencePolicy(options: ConfidenceOptions = {}): SamplerPolicy
         const reveal = Math.max(masked.length - target, Math.min(o.minRevealPerStep, masked.length));
         if (reveal <= 0) continue;
         const cand = masked.map((n) => {
-          const v = o.candidate === "greedy" ? argmaxRow(probs, n * V, V) : sampleCategorical(probs, n * V, V, rng);
-          let c = confidenceScore(probs, n * V, V, v, o.score);
-          if (tau > 0) c -= tau * Math.log(rng.exponential()); // + τ·Gumbel(0, 1)
+          const v = greedy ? summary.top[n]! : summary.candidate[n]!;
+          let c = confidenceScore(summary, n, o.score, greedy);
+          if (tau > 0) c -= tau * Math.log(-Math.log1p(-ctx.uniform(n))); // + τ·Gumbel(0, 1)
           return { n, v, c };
         });
         cand.sort((x, y) => y.c - x.c || x.n - y.n);

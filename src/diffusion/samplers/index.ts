@@ -4,7 +4,7 @@ export type { SampleOptions, SampleResult, SampleStats, StepTrace } from "./samp
 export type { BeginContext, SamplerPolicy, StepContext } from "./policy.js";
 export { ancestralPolicy, unmaskProbability } from "./ancestral.js";
 export { confidencePolicy, type ConfidenceOptions } from "./confidence.js";
-export { confidenceScore, confidenceScores, type ConfidenceScore } from "./confidence-score.js";
+export { confidenceScore, confidenceScores, scoreNeeds, type ConfidenceScore } from "./confidence-score.js";
 export { masksAfterStep, revealSchedules, type RevealSchedule } from "./reveal-count.js";
 export { remaskProbabilities, remaskStep, sigmaMax } from "./remask-step.js";
 export { planProbabilities, remaskingPolicy, runPlan, type RemaskPlan, type RemaskingPolicy } from "./remasking-policy.js";
@@ -20,8 +20,10 @@ export { blockPolicy, blockStep, defaultBlock, type BlockOptions } from "./block
 export { samplerFromName, samplerNames, samplerOptionKeys, type SamplerName, type SamplerOptions } from "./from-name.js";
 export { specKeys, type SpecKey } from "./sampler-options.js";
 export { joinSamplerSpec, parseSamplerSpec, samplerOptionsFromSpec, splitSamplerSpec, type SpecParts } from "./spec.js";
-export { argmaxRow, sampleCategorical } from "./categorical.js";
-export { topPInPlace, topPRow, type TopPVariant } from "./top-p.js";
+export { BLOCK, drawCategorical } from "./categorical.js";
+export { nucleusMask, topPVariants, type TopPVariant } from "./top-p.js";
 export { gridPoint, gridTime, OFFICIAL_T_MIN, type GridKind, type GridPoint } from "./grid.js";
 export { PredictionCache } from "./prediction-cache.js";
-export { beginContext, runPolicyStep, stepContext, tokenDraws, type StepInput } from "./step-context.js";
+export { beginContext, makeStepContext, runPolicyStep, stepContext, type StepInput, type StepParts } from "./step-context.js";
+export { SequenceStreams } from "./sequence-streams.js";
+export { emptySummaries, muRows, summarizeRows, type SummaryOptions, type TokenScore, type TokenSummaries } from "./token-summaries.js";

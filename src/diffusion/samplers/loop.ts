@@ -1,12 +1,14 @@
 /** The one sampling loop every policy shares: predict (or reuse) -> parameterization -> top-p -> policy step -> bookkeeping. */
 import type { Denoiser } from "../denoiser.js";
 import { decodeState, statePositions, symbolOf, type StateLayout } from "../state-layout.js";
-import { argmaxRow, sampleCategorical } from "./categorical.js";
 import { gridPoint } from "./grid.js";
 import type { SamplerPolicy } from "./policy.js";
 import { PredictionCache } from "./prediction-cache.js";
 import type { SampleOptions, SampleResult, StepTrace } from "./sample-options.js";
-import { stepContext } from "./step-context.js";
+import { SequenceStreams } from "./sequence-streams.js";
+import { makeStepContext } from "./step-context.js";
+import type { TokenSummaries } from "./token-summaries.js";
+import { topPVariants } from "./top-p.js";
 
 /** The initial state [B·L] (L state positions) and the fixed-position mask from the prompt. */
 function initialState(opts: SampleOptions, L: number, V: number): { tokens: Int32Array; fixed: Uint8Array | null } {
@@ -48,7 +50,7 @@ function checkOptions(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOpt
   const topP = opts.topP ?? 1;
   if (!(topP > 0 && topP <= 1)) throw new Error(`sample: topP must be in (0, 1], got ${topP}`);
   const variant = opts.topPVariant ?? "mdlm";
-  if (variant !== "mdlm" && variant !== "md4") throw new Error(`sample: unknown topPVariant '${String(variant)}'; valid: mdlm, md4`);
+  if (!topPVariants.includes(variant)) throw new Error(`sample: unknown topPVariant '${String(variant)}'; valid: ${topPVariants.join(", ")}`);
   const fill = opts.finalFill ?? "argmax";
   if (fill !== "argmax" && fill !== "sample") throw new Error(`sample: unknown finalFill '${String(fill)}'; valid: argmax, sample`);
   if (policy.grid !== undefined && opts.grid !== undefined && opts.grid !== policy.grid)
@@ -57,19 +59,15 @@ function checkOptions(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOpt
     throw new Error(`sample: policy '${policy.name}' works on one position per token; this model writes each token as ${denoiser.layout.positionsPerToken} sub-tokens`);
 }
 
-/** Fills every masked position: per token one class (argmax or a draw of its μ row), then that class's digits. */
-function finalFill(tokens: Int32Array, probs: Float64Array, layout: StateLayout, how: "argmax" | "sample", opts: SampleOptions): number[] {
-  const { classes: C, positionsPerToken: ell, maskId } = layout;
+/** Fills every masked position: per token one class (the most probable, or the candidate drawn from μ), then that class's digits. */
+function finalFill(tokens: Int32Array, summary: TokenSummaries, layout: StateLayout, how: "argmax" | "sample"): number[] {
+  const { positionsPerToken: ell, maskId } = layout;
+  const classes = how === "sample" ? summary.candidate : summary.top;
   const filled: number[] = [];
-  for (let i = 0; i < tokens.length / ell; i++) {
-    let c = -1;
-    for (let j = 0; j < ell; j++) {
-      const n = i * ell + j;
-      if (tokens[n] !== maskId) continue;
-      if (c < 0) c = how === "sample" ? sampleCategorical(probs, i * C, C, opts.rng) : argmaxRow(probs, i * C, C);
-      tokens[n] = symbolOf(layout, c, j);
-      filled.push(n);
-    }
+  for (let n = 0; n < tokens.length; n++) {
+    if (tokens[n] !== maskId) continue;
+    tokens[n] = symbolOf(layout, classes[Math.floor(n / ell)]!, n % ell);
+    filled.push(n);
   }
   return filled;
 }
@@ -86,31 +84,41 @@ export function sample(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOp
   const L = statePositions(layout, opts.length);
   const grid = policy.grid ?? opts.grid ?? "uniform";
   const { tokens, fixed } = initialState(opts, L, V);
-  const cache = new PredictionCache(denoiser, B, L, opts.topP ?? 1, opts.topPVariant ?? "mdlm", opts.cache ?? true);
+  const n = L / layout.positionsPerToken;
+  const streams = new SequenceStreams(rng, B);
+  const view = { topP: opts.topP ?? 1, variant: opts.topPVariant ?? "mdlm", needs: policy.needs ?? [] };
+  const cache = new PredictionCache(denoiser, B, L, opts.cache ?? true);
+  const summarize = (t: number) => {
+    cache.refresh(tokens, t);
+    return cache.summaries(tokens, streams.perToken(n), view);
+  };
   const trace: StepTrace[] | undefined = opts.trace ? [] : undefined;
   const record = (step: number, t: number, s: number, pos: number[]): void => {
     trace?.push({ step, t, s, positions: Int32Array.from(pos), values: Int32Array.from(pos, (n) => tokens[n]!) });
   };
-  policy.begin?.({ batch: B, length: L, layout, steps: T, tokens, fixed });
-  const prev = new Int32Array(B * L);
-  let idleSteps = 0;
-  let lastTime = 1;
-  for (let k = 0; k < T; k++) {
-    const { t, s } = gridPoint(k, T, grid);
-    cache.refresh(tokens, t);
-    prev.set(tokens);
-    policy.step(stepContext({ layout, tokens, probs: cache.probs, batch: B, length: L, t, s, schedule, rng, step: k, steps: T, fixed }));
-    const changed = changes(prev, tokens, fixed, V, policy.name);
-    for (const n of changed) cache.invalidate(Math.floor(n / L));
-    if (changed.length === 0) idleSteps++;
-    record(k, t, s, changed);
-    lastTime = s;
+  const begin = { batch: B, length: L, layout, steps: T, tokens, fixed };
+  try {
+    policy.begin?.(begin);
+    const prev = new Int32Array(B * L);
+    let idleSteps = 0;
+    let lastTime = 1;
+    for (let k = 0; k < T; k++) {
+      const { t, s } = gridPoint(k, T, grid);
+      const summary = summarize(t);
+      prev.set(tokens);
+      const probsOf = (i: number) => cache.probsOf(tokens, i, view);
+      policy.step(makeStepContext({ begin, step: k, t, s, schedule, summary, streams, probsOf }));
+      const changed = changes(prev, tokens, fixed, V, policy.name);
+      for (const n of changed) cache.invalidate(Math.floor(n / L));
+      if (changed.length === 0) idleSteps++;
+      record(k, t, s, changed);
+      lastTime = s;
+    }
+    const fill = tokens.includes(V);
+    if (fill) record(T, lastTime, lastTime, finalFill(tokens, summarize(lastTime), layout, opts.finalFill ?? "argmax"));
+    const stats = { nfe: T + (fill ? 1 : 0), nfeNonCached: cache.calls, predictedRows: cache.rows, idleSteps };
+    return { tokens: decodeState(layout, tokens), states: tokens, batch: B, length: opts.length, stats, ...(trace ? { trace } : {}) };
+  } finally {
+    cache.dispose();
   }
-  const fill = tokens.includes(V);
-  if (fill) {
-    cache.refresh(tokens, lastTime);
-    record(T, lastTime, lastTime, finalFill(tokens, cache.probs, layout, opts.finalFill ?? "argmax", opts));
-  }
-  const stats = { nfe: T + (fill ? 1 : 0), nfeNonCached: cache.calls, predictedRows: cache.rows, idleSteps };
-  return { tokens: decodeState(layout, tokens), states: tokens, batch: B, length: opts.length, stats, ...(trace ? { trace } : {}) };
 }

@@ -1,8 +1,8 @@
 /** The policy interface: the one part of a sampler that decides how tokens change in a step. */
-import type { Rng } from "../../engine/rng.js";
 import type { Schedule } from "../schedule.js";
 import type { StateLayout } from "../state-layout.js";
 import type { GridKind } from "./grid.js";
+import type { TokenScore, TokenSummaries } from "./token-summaries.js";
 
 /** What a policy sees once per sample() call, before the first step. */
 export interface BeginContext {
@@ -35,16 +35,24 @@ export interface StepContext extends BeginContext {
    * for remasking policies, remask (v → MASK); the loop finds the changes by comparison.
    */
   readonly tokens: Int32Array;
-  /** μ [B·n·C] per token after the parameterization and top-p (one-hot on fully revealed tokens); read-only, the loop may reuse it. */
-  readonly probs: Float64Array;
-  /** The random stream; a policy's draws must depend only on this stream, the state and μ. */
-  readonly rng: Rng;
   /**
-   * The value a revealed position n takes: at one position per token, a draw from μ; with sub-tokens, the digit
-   * at n of a class drawn from its token's μ given the token's visible digits, so that the positions of one
-   * token revealed in a step jointly follow one class drawn from μ (it reads ctx.tokens as the step goes).
+   * μ per token (after the parameterization and top-p) reduced to arrays [B·n]: a candidate class drawn from μ,
+   * the most probable class, their probabilities, and the scores in the policy's `needs`. Read-only.
+   */
+  readonly summary: TokenSummaries;
+  /**
+   * A uniform on [0, 1) from the random stream of position n's sequence: a policy's draws must come from here
+   * (in an order fixed by the state), so that a sequence's sample depends only on its own stream.
+   */
+  uniform(n: number): number;
+  /**
+   * The value a revealed position n takes: digit n mod ℓ of its token's candidate class (at one position per
+   * token, the candidate itself). One class per token and step, so the positions of a token revealed in one
+   * step jointly follow one draw from μ (MDM-Prime's sampler; μ agrees with the state at the step's start).
    */
   draw(n: number): number;
+  /** μ [C] of token i (float64), for inspection and tests: one engine call per token, never needed by a policy step. */
+  probsOf(i: number): Float64Array;
 }
 
 /** A sampler policy: one step of the reverse process, called by the shared loop. */
@@ -57,6 +65,8 @@ export interface SamplerPolicy {
   step(ctx: StepContext): void;
   /** Whether the policy works on states with several positions per token (it reveals only through ctx.draw). */
   readonly subTokens?: boolean;
+  /** Scores beyond candidate and top the policy reads from ctx.summary (default none). */
+  readonly needs?: readonly TokenScore[];
   /** The time grid this policy requires (the ReMDM samplers' compat=official sets "official"); sample() refuses another. */
   readonly grid?: GridKind;
 }

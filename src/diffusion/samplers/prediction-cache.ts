@@ -1,15 +1,30 @@
-/** μ for a batch with exact per-sequence caching: a row is re-predicted only when its state changed. */
-import { predictLogProbs, type Denoiser, type States } from "../denoiser.js";
-import { logProbsFloat64 } from "../parameterization.js";
-import { topPInPlace, type TopPVariant } from "./top-p.js";
+/** Logits per sequence with exact caching (a sequence is re-predicted only when its state changed), and their per-token summaries. */
+import { keep, tensor, tidy, zeros, type Tensor } from "../../engine/index.js";
+import { predictLogitsTensor, type Denoiser } from "../denoiser.js";
+import { classAt, type StateLayout } from "../state-layout.js";
+import { emptySummaries, muRows, setOneHot, summarizeRows, type SummaryOptions, type TokenSummaries } from "./token-summaries.js";
+
+/** Logits rows per engine call when summarising: bounds the temporaries to a few 2^23-element tensors. */
+const CHUNK_ELEMENTS = 1 << 23;
+
+/** An int64 tensor of int32 values (converted on the engine: no BigInt round trip). */
+function indexTensor(values: Int32Array, device: string): Tensor {
+  return tensor(values, [values.length], { dtype: "int32", device }).to("int64");
+}
+
+/** Whether token i of a state has a masked position. */
+function hasMask(tokens: Int32Array, i: number, layout: StateLayout): boolean {
+  const ell = layout.positionsPerToken;
+  for (let j = i * ell; j < (i + 1) * ell; j++) if (tokens[j] === layout.maskId) return true;
+  return false;
+}
 
 /**
- * Holds μ [B·n·C] (after the parameterization and top-p) and which sequences changed since their last
- * prediction. A sequence without a masked position needs no network call: its μ is one-hot everywhere.
+ * Holds the network's logits [B·n, C] of the batch as one tensor on the model's device (rows of re-predicted
+ * sequences overwritten in place), and which sequences changed since their last prediction. A sequence without
+ * a masked position needs no network call: its μ is one-hot everywhere.
  */
 export class PredictionCache {
-  /** μ [B·n·C]; row b is valid for the state it was last refreshed at. */
-  readonly probs: Float64Array;
   /** Number of predict() calls made. */
   calls = 0;
   /** Number of sequences passed through predict() in all calls together. */
@@ -17,22 +32,19 @@ export class PredictionCache {
   /** Whether unchanged rows are reused (caching enabled and the denoiser ignores time). */
   readonly exact: boolean;
   private readonly stale: Uint8Array;
-  private readonly rowSize: number;
+  private readonly tokensPerSequence: number;
+  private logits: Tensor | null = null;
 
   /** `length` counts state positions per sequence; caching is used only when `enabled` and the denoiser ignores time. */
   constructor(
     private readonly denoiser: Denoiser,
     private readonly batch: number,
     private readonly length: number,
-    private readonly topP: number,
-    private readonly variant: TopPVariant,
     enabled: boolean,
   ) {
-    const { classes, positionsPerToken } = denoiser.layout;
-    this.rowSize = (length / positionsPerToken) * classes;
-    this.probs = new Float64Array(batch * this.rowSize);
     this.stale = new Uint8Array(batch).fill(1);
     this.exact = enabled && !denoiser.timeConditioned;
+    this.tokensPerSequence = length / denoiser.layout.positionsPerToken;
   }
 
   /** Marks sequence b as changed since its last refresh. */
@@ -40,40 +52,88 @@ export class PredictionCache {
     this.stale[b] = 1;
   }
 
-  /** Makes μ current at time t for every sequence, calling predict() once on the rows that need the network. */
+  /** Makes the logits current at time t for every sequence, calling predict() once on the rows that need the network. */
   refresh(tokens: Int32Array, t: number): void {
     const { batch, length: L } = this;
     const mask = this.denoiser.layout.maskId;
     const masked: number[] = [];
-    const full: number[] = [];
     for (let b = 0; b < batch; b++) {
       if (this.exact && !this.stale[b]) continue;
+      this.stale[b] = 0;
       if (tokens.subarray(b * L, (b + 1) * L).includes(mask)) masked.push(b);
-      else if (this.stale[b]) full.push(b);
     }
-    if (masked.length > 0) this.update(tokens, t, masked, true);
-    if (full.length > 0) this.update(tokens, t, full, false);
+    if (masked.length === 0) return;
+    const sub = new Int32Array(masked.length * L);
+    masked.forEach((b, r) => sub.set(tokens.subarray(b * L, (b + 1) * L), r * L));
+    const n = this.tokensPerSequence;
+    const C = this.denoiser.layout.classes;
+    tidy(() => {
+      const fresh = predictLogitsTensor(this.denoiser, { tokens: sub, batch: masked.length, length: L }, new Float64Array(masked.length).fill(t)).reshape(masked.length * n, C);
+      if (masked.length === batch) {
+        this.logits?.dispose();
+        this.logits = keep(fresh.contiguous());
+        return;
+      }
+      this.logits ??= keep(zeros([batch * n, C], { dtype: fresh.dtype, device: fresh.device }));
+      const rows = Int32Array.from({ length: masked.length * n }, (_, j) => masked[Math.floor(j / n)]! * n + (j % n));
+      this.logits.indexCopyInPlace(0, indexTensor(rows, fresh.device), fresh);
+    });
+    this.calls++;
+    this.rows += masked.length;
   }
 
-  /** Writes μ of the given sequences: from one predict() call, or (fully revealed rows) from the parameterization alone. */
-  private update(tokens: Int32Array, t: number, rows: number[], network: boolean): void {
-    const { length: L, rowSize } = this;
-    const { classes: C } = this.denoiser.layout;
-    const sub = new Int32Array(rows.length * L);
-    rows.forEach((b, r) => sub.set(tokens.subarray(b * L, (b + 1) * L), r * L));
-    const states: States = { tokens: sub, batch: rows.length, length: L };
-    const logp = network
-      ? predictLogProbs(this.denoiser, states, new Float64Array(rows.length).fill(t))
-      : logProbsFloat64(this.denoiser.parameterization, new Float64Array(rows.length * rowSize), sub, rows.length, L, C);
-    for (let i = 0; i < logp.length; i++) logp[i] = Math.exp(logp[i]!);
-    const mu = topPInPlace(logp, C, this.topP, this.variant);
-    rows.forEach((b, r) => {
-      this.probs.set(mu.subarray(r * rowSize, (r + 1) * rowSize), b * rowSize);
-      this.stale[b] = 0;
-    });
-    if (network) {
-      this.calls++;
-      this.rows += rows.length;
+  /**
+   * Per-token summaries [B·n] of μ for the current state (refresh first), at one uniform per token u [B·n]:
+   * fully visible tokens get their own class with probability 1; the others are summarised on the engine,
+   * one chunk of rows per call.
+   */
+  summaries(tokens: Int32Array, u: Float64Array, o: SummaryOptions): TokenSummaries {
+    const layout = this.denoiser.layout;
+    const out = emptySummaries(this.batch * this.tokensPerSequence, o.needs);
+    const rows: number[] = [];
+    for (let g = 0; g < this.batch * this.tokensPerSequence; g++) {
+      if (hasMask(tokens, g, layout)) rows.push(g);
+      else setOneHot(out, g, classAt(layout, tokens, g));
     }
+    const perChunk = Math.max(1, Math.floor(CHUNK_ELEMENTS / layout.classes));
+    for (let c = 0; c < rows.length; c += perChunk) {
+      const at = rows.slice(c, c + perChunk);
+      tidy(() => summarizeRows(this.rowLogits(tokens, at), Float64Array.from(at, (g) => u[g]!), o, out, at));
+    }
+    return out;
+  }
+
+  /** μ [C] (float64) of token g of the current state, for inspection: one engine call, C numbers. */
+  probsOf(tokens: Int32Array, g: number, o: Pick<SummaryOptions, "topP" | "variant">): Float64Array {
+    const layout = this.denoiser.layout;
+    if (!hasMask(tokens, g, layout)) {
+      const mu = new Float64Array(layout.classes);
+      mu[classAt(layout, tokens, g)] = 1;
+      return mu;
+    }
+    return tidy(() => muRows(this.rowLogits(tokens, [g]), o).toFloat64Array());
+  }
+
+  /** Releases the cached logits. */
+  dispose(): void {
+    this.logits?.dispose();
+    this.logits = null;
+  }
+
+  /**
+   * Logits rows [r, C] of tokens `rows` (indices into [B·n]), restricted by the parameterization where a token
+   * shows some of its positions (a token with all its positions masked allows every class).
+   */
+  private rowLogits(tokens: Int32Array, rows: number[]): Tensor {
+    const logits = this.logits;
+    if (!logits) throw new Error("prediction cache: a token is masked but nothing was predicted (refresh first)");
+    const layout = this.denoiser.layout;
+    const ell = layout.positionsPerToken;
+    const x = logits.indexSelect(0, indexTensor(Int32Array.from(rows), logits.device));
+    if (ell === 1) return x;
+    const states = new Int32Array(rows.length * ell);
+    rows.forEach((g, r) => states.set(tokens.subarray(g * ell, (g + 1) * ell), r * ell));
+    const allowed = this.denoiser.parameterization.allowed(indexTensor(states, logits.device).reshape(rows.length, ell));
+    return x.maskedFill(allowed.reshape(rows.length, layout.classes).logicalNot(), -Infinity);
   }
 }

@@ -53,13 +53,13 @@ export function remaskProbabilities(ctx: StepContext, sigma: Float64Array | numb
  * digits of one token revealed in a step copy one class drawn from the token's restricted joint.
  */
 export function remaskStep(ctx: StepContext, sigma: Float64Array | number, clampSigma = true): void {
-  const { tokens, rng } = ctx;
+  const { tokens } = ctx;
   const V = ctx.layout.maskId;
   const q = remaskProbabilities(ctx, sigma, clampSigma);
   for (let n = 0; n < tokens.length; n++) {
     if (tokens[n] !== V) {
-      if (q[n]! > 0 && rng.next() < q[n]!) tokens[n] = V;
-    } else if (rng.next() < q[n]!) {
+      if (q[n]! > 0 && ctx.uniform(n) < q[n]!) tokens[n] = V;
+    } else if (ctx.uniform(n) < q[n]!) {
       tokens[n] = ctx.draw(n);
     }
   }

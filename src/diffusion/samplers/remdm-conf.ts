@@ -22,7 +22,7 @@ export function scoredPolicy(name: string, scores: RevealScores, plan: (ctx: Ste
     step(ctx) {
       const prev = ctx.tokens.slice();
       runPlan(ctx, plan(ctx));
-      scores.record(prev, ctx.tokens, ctx.probs, ctx.layout.maskId);
+      scores.record(prev, ctx);
     },
   };
 }

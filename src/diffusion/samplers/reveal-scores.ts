@@ -20,12 +20,18 @@ export class RevealScores {
     if (this.psi.length !== size) this.reset(size);
   }
 
-  /** After a step from prev to tokens under μ = probs: reveals get ψ = μ[new token], remasks ψ = +∞. */
-  record(prev: Int32Array, tokens: Int32Array, probs: Float64Array, V: number): void {
+  /**
+   * After a step from prev to ctx.tokens: reveals get ψ = μ of the revealed class (the candidate of ctx.draw,
+   * whose probability the summary holds), remasks ψ = +∞. One position per token.
+   */
+  record(prev: Int32Array, ctx: StepContext): void {
+    const { tokens, summary, layout: { maskId: V } } = ctx;
     this.fit(tokens.length);
     for (let n = 0; n < tokens.length; n++) {
-      if (prev[n] === V && tokens[n] !== V) this.psi[n] = probs[n * V + tokens[n]!]!;
-      else if (prev[n] !== V && tokens[n] === V) this.psi[n] = Infinity;
+      if (prev[n] === V && tokens[n] !== V) {
+        if (tokens[n] !== summary.candidate[n]) throw new Error(`reveal scores: position ${n} was revealed to ${tokens[n]}, not to its candidate ${summary.candidate[n]} (reveals must come from ctx.draw)`);
+        this.psi[n] = summary.candidateProb[n]!;
+      } else if (prev[n] !== V && tokens[n] === V) this.psi[n] = Infinity;
     }
   }
 

@@ -20,7 +20,7 @@ export interface SampleOptions {
   topP?: number;
   /** Nucleus variant (default "mdlm"). */
   topPVariant?: TopPVariant;
-  /** Random stream for every draw. */
+  /** Seeds one random stream per sequence (successive draws), from which every draw of that sequence comes. */
   rng: Rng;
   /** Record the changes of every step (default false). */
   trace?: boolean;

@@ -1,16 +1,49 @@
-/** Builds the context of one policy step from (state, probabilities, t, s): the loop and tests drive policies through it. */
+/** Builds the context of one policy step: from the loop's per-token summaries, or (tests) from μ given as an array. */
+import { tensor, tidy } from "../../engine/index.js";
 import type { Rng } from "../../engine/rng.js";
 import type { Schedule } from "../schedule.js";
 import { symbolOf, type StateLayout } from "../state-layout.js";
-import { sampleCategorical } from "./categorical.js";
 import type { BeginContext, SamplerPolicy, StepContext } from "./policy.js";
+import { SequenceStreams } from "./sequence-streams.js";
+import { emptySummaries, muRows, summarizeRows, type TokenScore, type TokenSummaries } from "./token-summaries.js";
 
-/** What one step needs besides the policy. */
+/** What a step context is made of. */
+export interface StepParts {
+  begin: BeginContext;
+  step: number;
+  t: number;
+  s: number;
+  schedule: Schedule;
+  summary: TokenSummaries;
+  streams: SequenceStreams;
+  /** μ [C] of token i. */
+  probsOf(i: number): Float64Array;
+}
+
+/** The StepContext of its parts: draw(n) copies the candidate's digit, uniform(n) reads n's sequence stream. */
+export function makeStepContext(p: StepParts): StepContext {
+  const { layout, length: L } = p.begin;
+  const ell = layout.positionsPerToken;
+  const { candidate } = p.summary;
+  return {
+    ...p.begin,
+    step: p.step,
+    t: p.t,
+    s: p.s,
+    schedule: p.schedule,
+    summary: p.summary,
+    uniform: (n) => p.streams.next(Math.floor(n / L)),
+    draw: (n) => symbolOf(layout, candidate[Math.floor(n / ell)]!, n % ell),
+    probsOf: p.probsOf,
+  };
+}
+
+/** One step given μ as an array (tests and exact checks drive policies through it). */
 export interface StepInput {
   layout: StateLayout;
   /** The state [B·length], changed in place. */
   tokens: Int32Array;
-  /** μ [B·n·C]. */
+  /** μ [B·n·C] (rows need not be normalised; zeros are excluded classes). */
   probs: Float64Array;
   batch: number;
   /** State positions per sequence. */
@@ -18,6 +51,7 @@ export interface StepInput {
   t: number;
   s: number;
   schedule: Schedule;
+  /** Seeds the per-sequence streams of this step. */
   rng: Rng;
   /** Step index (default 0) and number of steps (default 1). */
   step?: number;
@@ -25,38 +59,28 @@ export interface StepInput {
   fixed?: Uint8Array | null;
 }
 
-/**
- * The draw function of a step. With one position per token, a draw from the position's μ row. With sub-tokens,
- * position n of token i takes digit n mod ℓ of a class c drawn from μ_i restricted to the classes that agree
- * with the token's currently visible positions in `tokens`: positions of one token revealed in one step thus
- * follow the chain rule of a single draw c ~ μ_i (μ_i already agrees with the state at the step's start).
- */
-export function tokenDraws(layout: StateLayout, tokens: Int32Array, probs: Float64Array, rng: Rng): (n: number) => number {
-  const { classes: C, positionsPerToken: ell, maskId, digitTable } = layout;
-  if (ell === 1) return (n) => sampleCategorical(probs, n * C, C, rng);
-  const row = new Float64Array(C);
-  return (n) => {
-    const i = Math.floor(n / ell);
-    for (let c = 0; c < C; c++) {
-      let ok = probs[i * C + c]! > 0;
-      for (let j = 0; j < ell && ok; j++) {
-        const v = tokens[i * ell + j]!;
-        ok = v === maskId || digitTable[j * C + c] === v;
-      }
-      row[c] = ok ? probs[i * C + c]! : 0;
-    }
-    return symbolOf(layout, sampleCategorical(row, 0, C, rng), n % ell);
-  };
-}
-
 /** The BeginContext of a step input. */
 export function beginContext(x: StepInput): BeginContext {
   return { batch: x.batch, length: x.length, layout: x.layout, steps: x.steps ?? 1, tokens: x.tokens, fixed: x.fixed ?? null };
 }
 
-/** The StepContext of a step input. */
+/** Every score, for test steps. */
+const allScores: readonly TokenScore[] = ["margin", "entropy"];
+
+/** The StepContext of a step input: every token summarised on the engine from log μ, one stream per sequence. */
 export function stepContext(x: StepInput): StepContext {
-  return { ...beginContext(x), step: x.step ?? 0, t: x.t, s: x.s, schedule: x.schedule, probs: x.probs, rng: x.rng, draw: tokenDraws(x.layout, x.tokens, x.probs, x.rng) };
+  const C = x.layout.classes;
+  const tokens = x.probs.length / C;
+  if (!Number.isInteger(tokens) || tokens !== (x.batch * x.length) / x.layout.positionsPerToken)
+    throw new Error(`stepContext: μ has ${x.probs.length} entries, expected B·n·C = ${(x.batch * x.length * C) / x.layout.positionsPerToken}`);
+  const streams = new SequenceStreams(x.rng, x.batch);
+  const u = streams.perToken(tokens / x.batch);
+  const o = { topP: 1, variant: "mdlm" as const, needs: allScores };
+  const summary = emptySummaries(tokens, o.needs);
+  const logits = () => tensor(x.probs.map(Math.log), [tokens, C], { dtype: "float64" });
+  tidy(() => summarizeRows(logits(), u, o, summary, Int32Array.from({ length: tokens }, (_, i) => i)));
+  const probsOf = (i: number) => tidy(() => muRows(logits().slice(0, i, i + 1), o).toFloat64Array());
+  return makeStepContext({ begin: beginContext(x), step: x.step ?? 0, t: x.t, s: x.s, schedule: x.schedule, summary, streams, probsOf });
 }
 
 /** Runs one step of `policy` in place on x.tokens (calling begin first when x.step is 0 or absent). */
