@@ -82,6 +82,10 @@ export interface CoupledEvalOptions {
   n?: number;
   seed: number;
   schedule: Schedule;
+  /** Revealed values: drawn from μ (default) or argmax. */
+  decode?: "sample" | "argmax";
+  /** A latent model's z: held per sequence (default) or redrawn every step. */
+  latent?: "fixed" | "per-step";
 }
 
 /** Draws n records with the policy and scores them. */
@@ -91,7 +95,7 @@ export function evaluateCoupled(denoiser: Denoiser, policy: SamplerPolicy, o: Co
   const counts = new Float64Array(o.law.length);
   for (let done = 0; done < n; ) {
     const batch = Math.min(10_000, n - done);
-    const r = sample(denoiser, policy, { batch, length: o.length, steps: o.steps, schedule: o.schedule, rng });
+    const r = sample(denoiser, policy, { batch, length: o.length, steps: o.steps, schedule: o.schedule, rng, decode: o.decode, latent: o.latent });
     for (let b = 0; b < batch; b++) counts[recordIndex(r.tokens, b, o.length, 10)]!++;
     done += batch;
   }

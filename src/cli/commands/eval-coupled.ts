@@ -1,5 +1,5 @@
 /** `maskdiff eval-coupled`: accuracy and KL(data ‖ model) of a sampler on a coupled-token task, over NFE. */
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { coupledLaw, COUPLED_TASKS, type CoupledTask } from "../../data/coupled.js";
 import { evaluateCoupled, KL_SMOOTHING, productOfMarginalsScore } from "../../eval/coupled-eval.js";
 import { policyFromSpec } from "../../eval/sampler-eval-policy.js";
@@ -23,9 +23,11 @@ export function evalCoupledCommand(): Command {
     .option("--nfe <list>", "network calls per record (= sampling steps T)", "1,2,4")
     .option("--sampler <spec>", "sampling policy (a spec as in maskdiff sample)", "ancestral")
     .option("-n, --n <n>", "samples per NFE", intAtLeast(100), 100_000)
+    .addOption(new Option("--decode <how>", "revealed values: drawn from μ, or argmax (VMD's sampler)").choices(["sample", "argmax"]).default("sample"))
+    .addOption(new Option("--latent <mode>", "latent models: z held per sequence, or redrawn every step").choices(["fixed", "per-step"]).default("fixed"))
     .option("--seed <s>", "random seed", seedArg(), 0)
     .option("--json", "print one JSON object per NFE")
-    .action(async (o: { checkpoint: string; nfe: string; sampler: string; n: number; seed: number; json?: boolean }) => {
+    .action(async (o: { checkpoint: string; nfe: string; sampler: string; n: number; seed: number; json?: boolean; decode: "sample" | "argmax"; latent: "fixed" | "per-step" }) => {
       const nfe = nfeList(o.nfe);
       const { model, method, meta, data } = await loadModel(o.checkpoint);
       const task = meta.config.data.name;
@@ -43,10 +45,10 @@ export function evalCoupledCommand(): Command {
       const factorized = productOfMarginalsScore(law, D);
       const denoiser = model.denoiser();
       const schedule = modelSchedule(model, meta.config);
-      if (!o.json) console.log(`${task} (${data.meta.source}), ${method.name}, sampler ${o.sampler}, N = ${o.n}; perfect independent one-step sampler: accuracy ${factorized.accuracy.toFixed(3)}, KL ${factorized.kl_nats.toFixed(3)}`);
+      if (!o.json) console.log(`${task} (${data.meta.source}), ${method.name}, sampler ${o.sampler}, decode ${o.decode}${method.name === "vmd" ? `, z ${o.latent}` : ""}, N = ${o.n}; perfect independent one-step sampler: accuracy ${factorized.accuracy.toFixed(3)}, KL ${factorized.kl_nats.toFixed(3)}`);
       for (const T of nfe) {
-        const s = evaluateCoupled(denoiser, policy, { length: D, law, steps: T, n: o.n, seed: o.seed, schedule });
-        if (o.json) console.log(JSON.stringify({ task, method: method.name, sampler: o.sampler, nfe: T, ...s, smoothing: KL_SMOOTHING, factorized }));
+        const s = evaluateCoupled(denoiser, policy, { length: D, law, steps: T, n: o.n, seed: o.seed, schedule, decode: o.decode, latent: o.latent });
+        if (o.json) console.log(JSON.stringify({ task, method: method.name, sampler: o.sampler, decode: o.decode, latent: o.latent, nfe: T, ...s, smoothing: KL_SMOOTHING, factorized }));
         else console.log(`NFE ${T}: accuracy ${(100 * s.accuracy).toFixed(1)} % ± ${(100 * s.accuracy_stderr).toFixed(1)}, KL(data ‖ model) ${s.kl_nats.toFixed(3)} nats`);
       }
     });

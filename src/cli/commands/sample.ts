@@ -34,6 +34,10 @@ export interface DrawOptions {
   length: number;
   /** Given and free positions ('_'), as many characters as `length`; given positions are never changed. */
   template?: string;
+  /** A latent-variable model's z: drawn once per sequence ("fixed", default) or every step ("per-step"). */
+  latent?: "fixed" | "per-step";
+  /** Revealed values: drawn from μ ("sample", default) or its argmax ("argmax"). */
+  decode?: "sample" | "argmax";
   /** Added to the spec as temperature=…, for the samplers that take one. */
   temperature?: number;
   /** The sampler's masking schedule (the trained one; a schedule the model learned takes its place). */
@@ -121,7 +125,7 @@ export function drawSamples(model: MethodModel, data: TokenDataset, o: DrawOptio
     }
   }
   const r = sample(denoiser, policy, {
-    prompt, batch: o.n, length: L, steps: o.steps, schedule: model.learnedSchedule?.() ?? scheduleFromName(o.schedule), rng: new Rng(o.seed),
+    prompt, latent: o.latent, decode: o.decode, batch: o.n, length: L, steps: o.steps, schedule: model.learnedSchedule?.() ?? scheduleFromName(o.schedule), rng: new Rng(o.seed),
     topP: o.topP, topPVariant: o.topPVariant, grid: o.grid,
   });
   return Array.from({ length: o.n }, (_, b) => {
@@ -156,6 +160,8 @@ export function sampleCommand(): Command {
   for (const [, flag, , help] of samplerFlags) cmd.option(flag, help, flag === "--block <n>" ? intAtLeast(1) : finiteNumber);
   return cmd
     .option("--length <L>", "sequence length (default: the trained length, or the template's)", intAtLeast(1))
+    .addOption(new Option("--decode <how>", "value of a revealed token: a draw from μ, or its most probable class (VMD's sampler)").choices(["sample", "argmax"]).default("sample"))
+    .addOption(new Option("--latent <mode>", "latent-variable models (vmd): z ~ N(0, I) drawn once per sequence and held (the paper's), or redrawn every step (VADD's)").choices(["fixed", "per-step"]).default("fixed"))
     .option("--template <text>", "generate conditionally: given characters are kept, '_' marks a free position (e.g. \"the _____ of ___\")")
     .option("--seed <s>", "random seed", seedArg(), 0)
     .option("-n, --n <n>", "number of samples", intAtLeast(1), 4)

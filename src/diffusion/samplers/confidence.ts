@@ -68,7 +68,7 @@ export function confidencePolicy(options: ConfidenceOptions = {}): SamplerPolicy
         if (reveal <= 0) continue;
         const cand = masked.map((n) => {
           const v = greedy ? summary.top[n]! : summary.candidate[n]!;
-          let c = confidenceScore(summary, n, o.score, greedy);
+          let c = o.score === "random" ? ctx.uniform(n) : confidenceScore(summary, n, o.score, greedy);
           if (tau > 0) c -= tau * Math.log(-Math.log1p(-ctx.uniform(n))); // + τ·Gumbel(0, 1)
           return { n, v, c };
         });

@@ -18,6 +18,7 @@ export const samplerNames = [
   "confidence-prob",
   "confidence-margin",
   "confidence-entropy",
+  "random-order",
   "remdm-cap",
   "remdm-rescale",
   "remdm-conf",
@@ -51,6 +52,8 @@ const entries: Record<SamplerName, Entry> = {
   "confidence-prob": confidence("prob"),
   "confidence-margin": confidence("margin"),
   "confidence-entropy": confidence("entropy"),
+  // a fixed number of reveals per step (the reveal schedule) at uniformly random positions, values drawn from μ
+  "random-order": { keys: ["reveal", "min_reveal", "candidate"], make: (o) => confidencePolicy({ ...o, candidate: o.candidate ?? "sample", score: "random", temperature: 0 }) },
   "remdm-cap": { keys: ["eta_cap", "compat"], make: (o) => remdmCapPolicy(o) },
   "remdm-rescale": { keys: ["eta_rescale", "compat"], make: (o) => remdmRescalePolicy(o) },
   "remdm-conf": { keys: ["compat"], make: () => remdmConfPolicy() },

@@ -51,6 +51,8 @@ function checkOptions(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOpt
   if (!(topP > 0 && topP <= 1)) throw new Error(`sample: topP must be in (0, 1], got ${topP}`);
   const variant = opts.topPVariant ?? "mdlm";
   if (!topPVariants.includes(variant)) throw new Error(`sample: unknown topPVariant '${String(variant)}'; valid: ${topPVariants.join(", ")}`);
+  if (opts.latent !== undefined && opts.latent !== "fixed" && opts.latent !== "per-step") throw new Error(`sample: unknown latent mode '${String(opts.latent)}'; valid: fixed, per-step`);
+  if (opts.decode !== undefined && opts.decode !== "sample" && opts.decode !== "argmax") throw new Error(`sample: unknown decode '${String(opts.decode)}'; valid: sample, argmax`);
   const fill = opts.finalFill ?? "argmax";
   if (fill !== "argmax" && fill !== "sample") throw new Error(`sample: unknown finalFill '${String(fill)}'; valid: argmax, sample`);
   if (policy.grid !== undefined && opts.grid !== undefined && opts.grid !== policy.grid)
@@ -74,7 +76,8 @@ function finalFill(tokens: Int32Array, summary: TokenSummaries, layout: StateLay
 
 /**
  * Runs T steps of `policy` from the all-MASK (or prompted) state, then fills any leftover MASK.
- * Caching assumes denoiser.predict is a pure function of (state, t), row by row.
+ * Caching assumes denoiser.predict is a pure function of (state, t), row by row. A latent-variable denoiser gets one
+ * z ~ N(0, I) per sequence from that sequence's stream, held for the whole call or redrawn every step (opts.latent).
  */
 export function sample(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOptions): SampleResult {
   checkOptions(denoiser, policy, opts);
@@ -88,9 +91,17 @@ export function sample(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOp
   const streams = new SequenceStreams(rng, B);
   const view = { topP: opts.topP ?? 1, variant: opts.topPVariant ?? "mdlm", needs: policy.needs ?? [] };
   const cache = new PredictionCache(denoiser, B, L, opts.cache ?? true);
+  const latentDim = denoiser.latent?.dim ?? 0;
+  if (latentDim > 0) cache.setLatent(streams.normals(latentDim));
+  const argmax = (opts.decode ?? "sample") === "argmax";
   const summarize = (t: number) => {
     cache.refresh(tokens, t);
-    return cache.summaries(tokens, streams.perToken(n), view);
+    const summary = cache.summaries(tokens, streams.perToken(n), view);
+    if (argmax) {
+      summary.candidate.set(summary.top);
+      summary.candidateProb.set(summary.topProb);
+    }
+    return summary;
   };
   const trace: StepTrace[] | undefined = opts.trace ? [] : undefined;
   const record = (step: number, t: number, s: number, pos: number[]): void => {
@@ -104,6 +115,7 @@ export function sample(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOp
     let lastTime = 1;
     for (let k = 0; k < T; k++) {
       const { t, s } = gridPoint(k, T, grid);
+      if (latentDim > 0 && k > 0 && opts.latent === "per-step") cache.setLatent(streams.normals(latentDim));
       const summary = summarize(t);
       prev.set(tokens);
       const probsOf = (i: number) => cache.probsOf(tokens, i, view);

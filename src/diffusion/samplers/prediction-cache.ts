@@ -34,6 +34,7 @@ export class PredictionCache {
   private readonly stale: Uint8Array;
   private readonly tokensPerSequence: number;
   private logits: Tensor | null = null;
+  private latent: Float64Array | null = null;
 
   /** `length` counts state positions per sequence; caching is used only when `enabled` and the denoiser ignores time. */
   constructor(
@@ -45,6 +46,12 @@ export class PredictionCache {
     this.stale = new Uint8Array(batch).fill(1);
     this.exact = enabled && !denoiser.timeConditioned;
     this.tokensPerSequence = length / denoiser.layout.positionsPerToken;
+  }
+
+  /** Conditions every later prediction on one latent per sequence [B·dim] (a new latent makes every row stale). */
+  setLatent(latent: Float64Array): void {
+    this.latent = latent;
+    this.stale.fill(1);
   }
 
   /** Marks sequence b as changed since its last refresh. */
@@ -68,7 +75,8 @@ export class PredictionCache {
     const n = this.tokensPerSequence;
     const C = this.denoiser.layout.classes;
     tidy(() => {
-      const fresh = predictLogitsTensor(this.denoiser, { tokens: sub, batch: masked.length, length: L }, new Float64Array(masked.length).fill(t)).reshape(masked.length * n, C);
+      const extras = this.latentRows(masked);
+      const fresh = predictLogitsTensor(this.denoiser, { tokens: sub, batch: masked.length, length: L }, new Float64Array(masked.length).fill(t), extras).reshape(masked.length * n, C);
       if (masked.length === batch) {
         this.logits?.dispose();
         this.logits = keep(fresh.contiguous());
@@ -112,6 +120,16 @@ export class PredictionCache {
       return mu;
     }
     return tidy(() => muRows(this.rowLogits(tokens, [g]), o).toFloat64Array());
+  }
+
+  /** The latents of sequences `rows`, as predict() extras (none without a latent). */
+  private latentRows(rows: number[]): { latent: Float64Array } | undefined {
+    const z = this.latent;
+    if (!z) return undefined;
+    const dim = z.length / this.batch;
+    const out = new Float64Array(rows.length * dim);
+    rows.forEach((b, r) => out.set(z.subarray(b * dim, (b + 1) * dim), r * dim));
+    return { latent: out };
   }
 
   /** Releases the cached logits. */

@@ -30,6 +30,10 @@ export interface SampleOptions {
   finalFill?: "argmax" | "sample";
   /** Reuse μ across steps that changed nothing when the denoiser ignores time (default true; exact). */
   cache?: boolean;
+  /** Latent-variable denoisers (VMD): z ~ N(0, I) per sequence drawn once and held ("fixed", the paper's, default) or redrawn every step ("per-step", VADD's). */
+  latent?: "fixed" | "per-step";
+  /** The value a revealed token takes: a draw from μ ("sample", default) or its most probable class ("argmax", VMD's sampler). */
+  decode?: "sample" | "argmax";
 }
 
 /** Cost counters of one sample() call. */

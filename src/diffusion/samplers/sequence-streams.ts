@@ -19,6 +19,15 @@ export class SequenceStreams {
     return this.streams[b]!.next();
   }
 
+  /** `dim` standard normals per sequence [B·dim], each sequence's from its own stream. */
+  normals(dim: number): Float64Array {
+    const z = new Float64Array(this.streams.length * dim);
+    this.streams.forEach((r, b) => {
+      for (let k = 0; k < dim; k++) z[b * dim + k] = r.normal();
+    });
+    return z;
+  }
+
   /** One uniform per token [B·n] (n per sequence), each sequence's drawn in order from its own stream. */
   perToken(n: number): Float64Array {
     const u = new Float64Array(this.streams.length * n);

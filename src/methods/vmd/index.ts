@@ -7,6 +7,7 @@ import { noGrad, tensor, tidy } from "../../engine/index.js";
 import type { Denoiser } from "../../diffusion/denoiser.js";
 import { fixedLatentContinuous, fixedLatentStepBound } from "../../diffusion/latent-bounds.js";
 import { consistentSet } from "../../diffusion/parameterization.js";
+import { samplerNames } from "../../diffusion/samplers/index.js";
 import { tokenLayout } from "../../diffusion/state-layout.js";
 import { DiT } from "../../models/dit.js";
 import { netDenoiser } from "../../models/net-denoiser.js";
@@ -68,8 +69,8 @@ export const vmd: Method = {
     };
   },
   bounds: (config) => [fixedLatentContinuous("nelbo"), vmdObjective("vmd_objective", options(config)), fixedLatentStepBound("nelbo_T")],
-  samplers: () => [],
-  samplerLimits: "sampling a latent-variable model needs the sampling loop to draw z per sequence, which is not built yet",
+  // the loop draws z ~ N(0, I) per sequence for any policy (held fixed, or redrawn every step: sample's latent option)
+  samplers: () => samplerNames,
   describe(config) {
     const o = options(config);
     const warm = o.klWarmup ? `, KL annealed over ${o.klWarmup} steps` : "";
