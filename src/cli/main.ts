@@ -1,8 +1,9 @@
-/** The `maskdiff` command line: train, sample, eval, eval-samplers, data, prime-ell, toy2d. */
+/** The `maskdiff` command line: train, sample, eval, eval-samplers, eval-sudoku, data, prime-ell, toy2d. */
 import { Command, CommanderError } from "commander";
 import { dataCommand } from "./commands/data.js";
 import { evalCommand } from "./commands/eval.js";
 import { evalSamplersCommand } from "./commands/eval-samplers.js";
+import { evalSudokuCommand } from "./commands/eval-sudoku.js";
 import { primeEllCommand } from "./commands/prime-ell.js";
 import { plotScheduleCommand } from "./commands/plot-schedule.js";
 import { sampleCommand } from "./commands/sample.js";
@@ -14,7 +15,7 @@ const program = new Command("maskdiff")
   .description("Masked discrete diffusion models: train, sample, evaluate")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-for (const c of [trainCommand(), sampleCommand(), evalCommand(), evalSamplersCommand(), dataCommand(), primeEllCommand(), plotScheduleCommand(), toy2dCommand()]) program.addCommand(c.exitOverride());
+for (const c of [trainCommand(), sampleCommand(), evalCommand(), evalSamplersCommand(), evalSudokuCommand(), dataCommand(), primeEllCommand(), plotScheduleCommand(), toy2dCommand()]) program.addCommand(c.exitOverride());
 
 try {
   await program.parseAsync(process.argv);
