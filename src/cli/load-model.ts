@@ -1,6 +1,6 @@
 /** Loading a trained model (EMA weights) and its dataset from a checkpoint. */
 import { existsSync, statSync } from "node:fs";
-import { datasetFromName } from "../data/index.js";
+import { datasetFromName, type DatasetOptions } from "../data/index.js";
 import type { TokenDataset } from "../data/dataset.js";
 import type { Method, MethodModel } from "../methods/method.js";
 import { methodNamed } from "../methods/registry.js";
@@ -37,9 +37,10 @@ export async function loadModel(path: string): Promise<LoadedModel> {
 }
 
 /** The dataset options recorded in a config. */
-export function dataOptions(meta: { config: CheckpointMeta["config"] }): Record<string, number> {
+export function dataOptions(meta: { config: CheckpointMeta["config"] }): DatasetOptions {
   const d = meta.config.data;
-  const o: Record<string, number> = {};
+  const o: DatasetOptions = {};
+  if (d.dir !== undefined) o.dir = d.dir;
   if (d.name === "hmm") {
     if (d.hmmSeed !== undefined) o.seed = d.hmmSeed;
     if (d.hmmHidden !== undefined) o.hidden = d.hmmHidden;

@@ -1,8 +1,9 @@
-/** The `maskdiff` command line: train, sample, eval, eval-samplers, data, prime-ell, toy2d. */
+/** The `maskdiff` command line: train, sample, eval, eval-samplers, eval-sudoku, data, prime-ell, toy2d. */
 import { Command, CommanderError } from "commander";
 import { dataCommand } from "./commands/data.js";
 import { evalCommand } from "./commands/eval.js";
 import { evalSamplersCommand } from "./commands/eval-samplers.js";
+import { evalSudokuCommand } from "./commands/eval-sudoku.js";
 import { primeEllCommand } from "./commands/prime-ell.js";
 import { plotScheduleCommand } from "./commands/plot-schedule.js";
 import { evalCoupledCommand } from "./commands/eval-coupled.js";
@@ -15,7 +16,7 @@ const program = new Command("maskdiff")
   .description("Masked discrete diffusion models: train, sample, evaluate")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-for (const c of [trainCommand(), sampleCommand(), evalCommand(), evalSamplersCommand(), evalCoupledCommand(), dataCommand(), primeEllCommand(), plotScheduleCommand(), toy2dCommand()]) program.addCommand(c.exitOverride());
+for (const c of [trainCommand(), sampleCommand(), evalCommand(), evalSamplersCommand(), evalCoupledCommand(), evalSudokuCommand(), dataCommand(), primeEllCommand(), plotScheduleCommand(), toy2dCommand()]) program.addCommand(c.exitOverride());
 
 try {
   await program.parseAsync(process.argv);

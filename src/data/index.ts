@@ -1,4 +1,4 @@
-/** Data: character text, datasets and batching, the fortunes corpus, text8, n-gram baselines, the Markov and HMM oracles. */
+/** Data: character text, datasets and batching, the fortunes corpus, text8, n-gram baselines, the Markov and HMM oracles, Sudoku. */
 export * from "./atomic-write.js";
 export * from "./batch-reader.js";
 export * from "./char-dataset.js";
@@ -17,5 +17,10 @@ export * from "./markov.js";
 export * from "./ngram.js";
 export * from "./paths.js";
 export * from "./registry.js";
+export * from "./sudoku-dataset.js";
+export * from "./sudoku-format.js";
+export * from "./sudoku-generate.js";
+export * from "./sudoku-prepare.js";
+export * from "./sudoku-solver.js";
 export * from "./text-file.js";
 export * from "./text8.js";

@@ -4,6 +4,7 @@ import { UserError } from "../cli/user-error.js";
 import { scheduleFromName } from "../diffusion/schedule.js";
 import { readRegularFile } from "../data/read-file.js";
 import { COUPLED_TASKS } from "../data/coupled.js";
+import { SUDOKU_CELLS } from "../data/sudoku-solver.js";
 import { MAX_SEED, TRAIN_SEED_OFFSET } from "../engine/seed.js";
 import { methodSchema } from "../methods/registry.js";
 
@@ -17,8 +18,9 @@ export const TrainConfigSchema = z
     seed: z.number().int().min(0).max(MAX_SEED - TRAIN_SEED_OFFSET).default(0),
     data: z
       .object({
-        name: z.string().min(1).describe('dataset: "fortunes", "markov", "hmm", "text8" or "text:<path>"'),
+        name: z.string().min(1).describe('dataset: "fortunes", "markov", "hmm", "text8", "sudoku", a coupled-token task or "text:<path>"'),
         seqLen: z.number().int().min(2).max(65536),
+        dir: z.string().min(1).optional().describe('prepared folder of "text8" or "sudoku" (default data/<name>; a relative path is read from the working directory)'),
         markovSeed: z.number().int().min(0).max(MAX_SEED).optional(),
         markovSymbols: z.number().int().min(2).max(26).optional(),
         markovSize: z.number().int().min(1000).optional(),
@@ -40,7 +42,9 @@ export const TrainConfigSchema = z
       .refine((d) => d.name in COUPLED_TASKS || COUPLED_FIELDS.every((k) => d[k] === undefined), {
         message: `${COUPLED_FIELDS.join(", ")} apply only to the coupled-token tasks (data.name ${Object.keys(COUPLED_TASKS).map((n) => `"${n}"`).join(", ")})`,
       })
-      .refine((d) => d.coupling === undefined || d.name === "pairs-mixed", { message: 'coupling applies only to data.name "pairs-mixed"' }),
+      .refine((d) => d.coupling === undefined || d.name === "pairs-mixed", { message: 'coupling applies only to data.name "pairs-mixed"' })
+      .refine((d) => d.dir === undefined || d.name === "text8" || d.name === "sudoku", { message: 'dir applies only to data.name "text8" and "sudoku" (prepared folders)' })
+      .refine((d) => d.name !== "sudoku" || d.seqLen === SUDOKU_CELLS, { message: `data.name "sudoku" needs data.seqLen ${SUDOKU_CELLS} (one grid per sequence)` }),
     model: z
       .object({
         d: z.number().int().positive(),

@@ -1,20 +1,53 @@
 /** `maskdiff data <name>`: prepare a dataset (the only command that may use the network: text8). */
 import { Command, Argument } from "commander";
-import { DEBIAN_FORTUNES_DIR, defaultFortunesPath, defaultText8Dir, downloadText8, prepareFortunes, prepareText8 } from "../../data/index.js";
+import {
+  DEBIAN_FORTUNES_DIR, defaultFortunesPath, defaultSudokuDir, defaultText8Dir, downloadText8, prepareFortunes, prepareSudoku, prepareText8, SUDOKU_DEFAULTS,
+} from "../../data/index.js";
+import { intAtLeast, numberIn, seedArg } from "../options.js";
 import { UserError } from "../user-error.js";
+
+/** Options as commander parses them. */
+interface Opts {
+  from?: string;
+  out?: string;
+  train?: number;
+  valid?: number;
+  test?: number;
+  seed?: number;
+  difficulty?: number;
+  force?: boolean;
+}
+
+/** The options that apply only to `data sudoku`, by flag. */
+const SUDOKU_ONLY = { train: "--train", valid: "--valid", test: "--test", seed: "--seed", difficulty: "--difficulty", force: "--force" } as const;
 
 /** The data command. */
 export function dataCommand(): Command {
+  const d = SUDOKU_DEFAULTS;
   return new Command("data")
-    .description("prepare a dataset: text8 (downloads ~31 MB unless --from is given) or fortunes (built-in, offline)")
-    .addArgument(new Argument("<name>", "dataset").choices(["text8", "fortunes"]))
+    .description("prepare a dataset: text8 (downloads ~31 MB unless --from is given), fortunes (built-in, offline) or sudoku (generated from a seed, offline)")
+    .addArgument(new Argument("<name>", "dataset").choices(["text8", "fortunes", "sudoku"]))
     .option("--from <file>", "text8: use a local text8 or text8.zip instead of downloading")
-    .option("--out <path>", "where to write (default: data/text8 or data/fortunes.txt)")
-    .action(async (name: string, o: { from?: string; out?: string }) => {
+    .option("--out <path>", "where to write (default: data/text8, data/fortunes.txt or data/sudoku)")
+    .option("--train <n>", `sudoku: complete training grids (default ${d.train})`, intAtLeast(1))
+    .option("--valid <n>", `sudoku: complete validation grids (default ${d.valid})`, intAtLeast(1))
+    .option("--test <n>", `sudoku: test puzzles, each with a unique solution (default ${d.test})`, intAtLeast(1))
+    .option("--seed <s>", `sudoku: seed of the split (default ${d.seed})`, seedArg(2))
+    .option("--difficulty <d>", `sudoku: the generator's difficulty in [0, 1] (default ${d.difficulty}: about 35 given cells)`, numberIn(0, 1))
+    .option("--force", "sudoku: replace an existing folder")
+    .action(async (name: string, o: Opts) => {
+      if (name !== "sudoku") {
+        const misplaced = Object.entries(SUDOKU_ONLY).filter(([k]) => o[k as keyof Opts] !== undefined).map(([, flag]) => flag);
+        if (misplaced.length) throw new UserError(`data ${name}: ${misplaced.join(", ")} ${misplaced.length > 1 ? "apply" : "applies"} only to \`maskdiff data sudoku\``);
+      } else if (o.from !== undefined) throw new UserError("data sudoku: --from applies only to text8 (Sudoku grids are generated, not read)");
       try {
         if (name === "fortunes") {
           const s = prepareFortunes({ outFile: o.out ?? defaultFortunesPath(), sourceDir: DEBIAN_FORTUNES_DIR });
           console.log(JSON.stringify(s));
+        } else if (name === "sudoku") {
+          const outDir = o.out ?? defaultSudokuDir();
+          const meta = prepareSudoku({ outDir, train: o.train, valid: o.valid, test: o.test, seed: o.seed, difficulty: o.difficulty, force: o.force });
+          console.log(JSON.stringify({ out: outDir, ...meta }));
         } else {
           const dir = o.out ?? defaultText8Dir();
           const meta = o.from ? prepareText8(o.from, dir) : await downloadText8(dir);

@@ -8,13 +8,13 @@ import { modelSchedule } from "../../methods/model-schedule.js";
 import { evaluateSamplers, type SamplerEvalRow } from "../../eval/sampler-eval.js";
 import { oracleReference } from "../../eval/sampler-eval-oracle.js";
 import { renderSamplerEvalSvg } from "../../eval/sampler-eval-plot.js";
-import { policyFromSpec } from "../../eval/sampler-eval-policy.js";
 import { DEFAULT_TRIGRAM_ALPHA } from "../../eval/sampler-eval-score.js";
 import { checkStepList, DEFAULT_STEP_LIST, parseStepList } from "../../eval/sampler-eval-steps.js";
 import { samplerEvalMarkdown } from "../../eval/sampler-eval-table.js";
 import { loadModel } from "../load-model.js";
 import { seedArg, intAtLeast, numberIn, probability } from "../options.js";
-import { UserError } from "../user-error.js";
+import { checkSupported, samplerList } from "../sampler-list.js";
+import { UserError, userInput } from "../user-error.js";
 
 /** Samplers compared by default. */
 const DEFAULT_SAMPLERS = "ancestral,remdm-cap,remdm-loop,confidence-prob";
@@ -32,23 +32,6 @@ interface Opts {
   json?: boolean;
   markdown?: boolean;
   plot?: string;
-}
-
-/** Runs fn, turning any Error into a UserError with the given prefix. */
-function userInput<T>(what: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    throw new UserError(`${what}: ${(e as Error).message}`);
-  }
-}
-
-/** The sampler specs of --samplers, each checked; commas inside a spec's key=value options stay with the spec. */
-function samplerList(text: string): string[] {
-  const list = text.split(/,(?![^:,]*=)/).map((s) => s.trim());
-  if (list.some((s) => s === "")) throw new UserError(`--samplers '${text}': empty item; expected a comma-separated list such as ancestral,remdm-loop:eta=0.02`);
-  for (const s of list) userInput("--samplers", () => policyFromSpec(s));
-  return list;
 }
 
 /** Checks --plot before any work: an .svg path in an existing directory. */
@@ -80,14 +63,14 @@ export function evalSamplersCommand(): Command {
     .option("--markdown", "print the markdown table (the default without --json)")
     .option("--plot <file.svg>", "write a figure of oracle NLL and trigram KL against T")
     .action(async (o: Opts) => {
-      let samplers = samplerList(o.samplers);
+      let samplers = samplerList("--samplers", o.samplers);
       userInput("--steps", () => checkStepList(o.steps));
       checkPlotPath(o.plot);
       const { model, method, meta, data } = await loadModel(o.checkpoint);
       const supported = method.samplers(meta.config);
       const unsupported = samplers.filter((spec) => !supported.includes(spec.split(":")[0]!));
       if (o.samplers === DEFAULT_SAMPLERS) samplers = samplers.filter((spec) => !unsupported.includes(spec));
-      else if (unsupported.length) throw new UserError(`--samplers: ${unsupported.join(", ")} do not work with method '${method.name}'; supported: ${supported.join(", ")}${method.samplerLimits ? ` (${method.samplerLimits})` : ""}`);
+      else checkSupported("--samplers", samplers, method, supported);
       const hmm = hmmOracleOf(data);
       if (hmm === null) {
         throw new UserError(
