@@ -13,6 +13,8 @@ export interface States {
 export interface PredictExtras {
   /** A latent vector per sequence, row-major [batch, latentDim] (VMD). */
   latent?: Float64Array;
+  /** Clean tokens [batch, length] whose earlier blocks the prediction of each block reads (block diffusion). */
+  context?: Int32Array;
 }
 
 /** Predicts clean-token logits for noisy states. */

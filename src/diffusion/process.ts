@@ -14,9 +14,9 @@ export function stratifiedTimes(batch: number, tMin = 1e-3): Tensor {
   return tidy(() => rand([batch]).add(arange(0, batch, 1, { dtype: "float32" })).div(batch).mul(1 - tMin).add(tMin));
 }
 
-/** Masks each position independently with probability maskProb[b] (= 1 − α(t_b)); returns the mask (bool [B, S]). */
+/** Masks each position independently with probability maskProb [B] (= 1 − α(t_b)) or [B, S] (one per position); returns the mask (bool [B, S]). */
 export function drawMask(shape: [number, number], maskProb: Tensor): Tensor {
-  return tidy(() => rand(shape).lt(maskProb.unsqueeze(1)));
+  return tidy(() => rand(shape).lt(maskProb.shape.length === 1 ? maskProb.unsqueeze(1) : maskProb));
 }
 
 /** z = MASK where masked, x elsewhere. */

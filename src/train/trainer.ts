@@ -167,6 +167,7 @@ async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainO
     );
 
   const drawTimes = config.diffusion.timeSampling === "antithetic" ? antithetic : stratified;
+  const timesPerSequence = method.timesPerSequence?.(config) ?? 1;
   let lastValid: NelboReport | null = null;
   let lastPath = "";
   const end = Math.min(tc.steps, opts.stopAfter ?? Infinity);
@@ -175,7 +176,7 @@ async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainO
     const t0 = performance.now();
     opt.lr = warmupCosine(step, { peak: tc.lr, warmup: tc.warmup, total: tc.steps, min: tc.minLr });
     const batch = reader.next();
-    const t = drawTimes(tc.batch, rng, config.diffusion.tMin);
+    const t = drawTimes(tc.batch * timesPerSequence, rng, config.diffusion.tMin);
     const { loss, terms } = tidy(() => {
       const x = tensor(batch.data, [tc.batch, config.data.seqLen], { dtype: "int64" });
       const out = built.loss({ x, t, schedule });

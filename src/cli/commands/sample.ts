@@ -2,18 +2,18 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { Rng } from "../../engine/rng.js";
 import { scheduleFromName } from "../../diffusion/schedule.js";
-import { statePositions } from "../../diffusion/state-layout.js";
+import { statePositions, type StateLayout } from "../../diffusion/state-layout.js";
 import {
   joinSamplerSpec,
   parseSamplerSpec,
-  sample,
   samplerNames,
   splitSamplerSpec,
   type SamplerPolicy,
   type SampleStats,
 } from "../../diffusion/samplers/index.js";
 import type { TokenDataset } from "../../data/dataset.js";
-import type { MethodModel } from "../../methods/method.js";
+import type { GenerateResult, MethodModel } from "../../methods/method.js";
+import { generate } from "../../methods/generate.js";
 import { checkSampleMemory } from "../../engine/memory-check.js";
 import { loadModel } from "../load-model.js";
 import { seedArg, intAtLeast, intInRange, MAX_SAMPLE_STEPS, probability } from "../options.js";
@@ -37,6 +37,8 @@ export interface DrawOptions {
   schedule: string;
   /** Sampler names the model's method supports (default: any). */
   supported?: readonly string[];
+  /** A stop token id (methods that generate left to right). */
+  stop?: number;
 }
 
 /** Sampler option flags of the sample command and the spec key each one sets. */
@@ -84,7 +86,7 @@ function policyFor(sampler: string, values: Record<string, number | string | und
   }
 }
 
-/** Samples n sequences; returns their decoded text, tokens and the sampler's cost counters. */
+/** Samples n sequences; returns their decoded text, tokens and the sampler's cost counters (summed over the sequences). */
 export function drawSamples(model: MethodModel, data: TokenDataset, o: DrawOptions): { text: string; tokens: number[]; stats: SampleStats }[] {
   const name = splitSamplerSpec(o.sampler).name;
   if (o.supported && !o.supported.includes(name)) throw new UserError(`sampler '${name}' does not work with this model's method; supported: ${o.supported.join(", ")}`);
@@ -92,27 +94,44 @@ export function drawSamples(model: MethodModel, data: TokenDataset, o: DrawOptio
   if (o.grid !== undefined && policy.grid !== undefined && o.grid !== policy.grid)
     throw new UserError(`--grid ${o.grid}: sampler '${policy.name}' runs on the '${policy.grid}' grid linspace(1, 1e-5, T+1) (compat=official); drop --grid or the compat option`);
   const L = o.length;
-  const denoiser = model.denoiser();
+  const layout = model.denoiser().layout;
+  // block-wise methods check block-level sizes themselves; the others are sampled over all L tokens at once
+  if (!model.generate) checkPolicyFits(policy, layout, o.n, L, o.steps);
+  if (o.stop !== undefined && !model.generate) throw new UserError("--stop: this model's method generates every position at once; a stop token needs a method that generates left to right");
+  let r: GenerateResult;
+  try {
+    r = generate(model, policy, {
+      batch: o.n, length: L, steps: o.steps, schedule: scheduleFromName(o.schedule), rng: new Rng(o.seed),
+      topP: o.topP, topPVariant: o.topPVariant, grid: o.grid, stopToken: o.stop,
+    });
+  } catch (e) {
+    if (!model.generate || e instanceof UserError) throw e;
+    throw new UserError(`sampler '${policy.name}' with T = ${o.steps} per block: ${(e as Error).message}`);
+  }
+  return r.sequences.map((seq) => ({ text: data.decode(seq), tokens: Array.from(seq), stats: r.stats }));
+}
+
+/** Refuses (UserError) a policy that cannot run T steps on L tokens of this layout, before any sampling. */
+function checkPolicyFits(policy: SamplerPolicy, layout: StateLayout, n: number, L: number, steps: number): void {
   let S: number;
   try {
-    S = statePositions(denoiser.layout, L);
+    S = statePositions(layout, L);
   } catch (e) {
     throw new UserError(`--length ${L}: ${(e as Error).message}`);
   }
   try {
     // policies check what depends on L and T (e.g. T ≥ number of blocks) in begin()
-    policy.begin?.({ batch: o.n, length: S, layout: denoiser.layout, steps: o.steps, tokens: new Int32Array(o.n * S).fill(denoiser.layout.maskId), fixed: null });
+    policy.begin?.({ batch: n, length: S, layout, steps, tokens: new Int32Array(n * S).fill(layout.maskId), fixed: null });
   } catch (e) {
-    throw new UserError(`sampler '${policy.name}' with T = ${o.steps}, L = ${L}: ${(e as Error).message}`);
+    throw new UserError(`sampler '${policy.name}' with T = ${steps}, L = ${L}: ${(e as Error).message}`);
   }
-  const r = sample(denoiser, policy, {
-    batch: o.n, length: L, steps: o.steps, schedule: scheduleFromName(o.schedule), rng: new Rng(o.seed),
-    topP: o.topP, topPVariant: o.topPVariant, grid: o.grid,
-  });
-  return Array.from({ length: o.n }, (_, b) => {
-    const tokens = Array.from(r.tokens.subarray(b * L, (b + 1) * L));
-    return { text: data.decode(tokens), tokens, stats: r.stats };
-  });
+}
+
+/** The token id whose decoded text is `text` (one token), or a UserError. */
+export function stopTokenOf(data: TokenDataset, text: string): number {
+  const unescaped = text === "\\n" ? "\n" : text;
+  for (let v = 0; v < data.vocabSize; v++) if (data.decode([v]) === unescaped) return v;
+  throw new UserError(`--stop '${text}': no single token of dataset '${data.name}' decodes to it; give one character of its alphabet (\\n for a newline)`);
 }
 
 /** The sample command. */
@@ -140,7 +159,8 @@ export function sampleCommand(): Command {
     );
   for (const [, flag, , help] of samplerFlags) cmd.option(flag, help, flag === "--block <n>" ? intAtLeast(1) : finiteNumber);
   return cmd
-    .option("--length <L>", "sequence length (default: the trained length)", intAtLeast(1))
+    .option("--length <L>", "sequence length (default: the trained length; block-wise methods go past it with a sliding context)", intAtLeast(1))
+    .option("--stop <char>", "end a sequence at this token, kept as its last one (methods that generate left to right, such as block diffusion); \\n for a newline")
     .option("--seed <s>", "random seed", seedArg(), 0)
     .option("-n, --n <n>", "number of samples", intAtLeast(1), 4)
     .option("--json", "print JSON")
@@ -155,8 +175,9 @@ export function sampleCommand(): Command {
       checkSampleMemory({ vocab: data.vocabSize + 1, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond }, o.n, length);
       const steps = o.steps ?? length;
       const t0 = performance.now();
+      const stop = o.stop === undefined ? undefined : stopTokenOf(data, o.stop as string);
       const out = drawSamples(model, data, {
-        ...o, sampler: spec, temperature: undefined, steps, length, schedule: meta.config.diffusion.schedule, supported: method.samplers(meta.config),
+        ...o, sampler: spec, temperature: undefined, steps, length, schedule: meta.config.diffusion.schedule, supported: method.samplers(meta.config), stop,
       });
       const seconds = (performance.now() - t0) / 1000;
       const name = policy.name;

@@ -44,12 +44,17 @@ export function cleanStates(x: States, layout: StateLayout): States {
   return { tokens: encodeTokens(layout, x.tokens), batch: x.batch, length: statePositions(layout, x.length) };
 }
 
-/** Draws y ~ q(·|y₀, t_b) for every sequence: each state position is masked with probability 1 − α(t_b). */
+/**
+ * Draws y ~ q(·|y₀, t) for every sequence: each state position is kept with probability α, `alphas` holding one
+ * α(t_b) per sequence [batch] or one per position [batch·length] (block diffusion); positions in order.
+ */
 export function forwardSampleBatch(y0: States, alphas: Float64Array, maskId: number, rng: Rng): States {
   const { batch, length } = y0;
+  const perPosition = alphas.length === batch * length;
+  if (!perPosition && alphas.length !== batch) throw new Error(`forwardSampleBatch: ${alphas.length} keep probabilities for ${batch} sequences of ${length}`);
   const tokens = new Int32Array(batch * length);
   for (let b = 0; b < batch; b++) {
-    for (let i = b * length; i < (b + 1) * length; i++) tokens[i] = rng.next() < alphas[b]! ? y0.tokens[i]! : maskId;
+    for (let i = b * length; i < (b + 1) * length; i++) tokens[i] = rng.next() < alphas[perPosition ? i : b]! ? y0.tokens[i]! : maskId;
   }
   return { tokens, batch, length };
 }
