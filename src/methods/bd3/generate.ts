@@ -32,9 +32,9 @@ export interface BlockGenerateOptions extends GenerateOptions {
   wrap?: (denoiser: Denoiser, prefix: Int32Array) => Denoiser;
 }
 
-/** Longest clean context (whole blocks) that fits in the window with one block after it. */
-export function contextLimit(window: number, blockSize: number): number {
-  return Math.floor((window - blockSize) / blockSize) * blockSize;
+/** Longest clean context (whole blocks of blockSize) that fits in the window with a block of n tokens after it. */
+export function contextLimit(window: number, blockSize: number, n = blockSize): number {
+  return Math.floor((window - n) / blockSize) * blockSize;
 }
 
 /** Adds b's counters to a. */
@@ -45,34 +45,36 @@ function addStats(a: SampleStats, b: SampleStats): void {
   a.idleSteps += b.idleSteps;
 }
 
-/** One sequence: blocks of opts.steps steps each until opts.length tokens or the stop token. */
+/** One sequence: blocks of opts.steps steps each (the last one cut to the length) until opts.length tokens or the stop token. */
 function generateOne(m: BlockModel, policy: SamplerPolicy, opts: BlockGenerateOptions, stats: SampleStats): Int32Array {
   const Lb = m.blockSize;
-  const limit = contextLimit(m.window, Lb);
   const out: number[] = [];
   const cache = opts.kvCache === false ? null : new KvCache(m.network, Lb);
+  let cacheStart = 0;
   try {
     while (out.length < opts.length) {
-      const start = out.length - Math.min(out.length, limit);
+      // the last block is as long as what is left, as a short last block was in training
+      const n = Math.min(Lb, opts.length - out.length);
+      const start = out.length - Math.min(out.length, contextLimit(m.window, Lb, n));
       const prefix = Int32Array.from(out.slice(start));
+      if (cache && cacheStart === start) cache.append(prefix.subarray(cache.length));
+      else if (cache) {
+        cache.clear(); // the window slid: re-encode its blocks from position 0
+        cache.append(prefix);
+        cacheStart = start;
+      }
       const base = cache ? cachedBlockDenoiser(cache, m.layout, m.parameterization) : recomputingBlockDenoiser(m.network, prefix, Lb, m.layout, m.parameterization);
       const denoiser = opts.wrap ? opts.wrap(base, prefix) : base;
-      const r = sample(denoiser, policy, { ...opts, batch: 1, length: Lb, prompt: undefined });
+      const r = sample(denoiser, policy, { ...opts, batch: 1, length: n, prompt: undefined });
       addStats(stats, r.stats);
       const stop = opts.stopToken === undefined ? -1 : r.tokens.indexOf(opts.stopToken);
       out.push(...(stop >= 0 ? r.tokens.subarray(0, stop + 1) : r.tokens));
-      if (stop >= 0 || out.length >= opts.length) break;
-      if (!cache) continue;
-      if (cache.length + Lb <= limit) cache.append(r.tokens);
-      else {
-        cache.clear();
-        cache.append(Int32Array.from(out.slice(out.length - limit)));
-      }
+      if (stop >= 0) break;
     }
   } finally {
     cache?.clear();
   }
-  return Int32Array.from(out.slice(0, opts.length));
+  return Int32Array.from(out);
 }
 
 /** opts.batch sequences of up to opts.length tokens, one after the other from one random stream; opts.steps steps per block. */

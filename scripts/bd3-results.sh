@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Produces the numbers of docs/results/bd3.md: BD3-LM at L′ ∈ {1, 4, 8, 16, 64} on the built-in English corpus (the
+# quickstart DiT and steps; certified per-block T-step bound) and L′ ∈ {4, 16} against MD4 on the HMM oracle (oracle
+# NLL and trigram KL at equal NFE). Trainings run one at a time. Usage: bash scripts/bd3-results.sh [train|eval|all]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WHAT=${1:-all}
+OUT=runs/bd3-results
+mkdir -p "$OUT"
+cfg() { # cfg NAME BASE METHOD_JSON: BASE with its method section replaced
+  node -e 'const [base, method] = process.argv.slice(1);
+    const c = JSON.parse(require("fs").readFileSync(base, "utf8")); c.method = JSON.parse(method);
+    process.stdout.write(JSON.stringify(c));' "$2" "$3" > "$OUT/$1.json"
+}
+train() { # train NAME: unless done
+  [ -f "$OUT/$1/ckpt-$(node -e 'console.log(String(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).train.steps).padStart(8,"0"))' "$OUT/$1.json").safetensors" ] && return
+  rm -rf "$OUT/$1"
+  node bin/maskdiff.js train --config "$OUT/$1.json" --out "$OUT/$1" --samples 0 --json > "$OUT/$1.train.json"
+}
+last() { ls "$OUT/$1"/ckpt-*.safetensors | tail -1; }
+for b in 4 16 1 8 64; do cfg fortunes-b$b configs/bd3-fortunes.json "{\"name\":\"bd3\",\"block\":$b}"; done
+cfg fortunes-md4 configs/bd3-fortunes.json '{"name":"md4"}'
+for b in 4 16; do cfg hmm-b$b configs/bd3-hmm.json "{\"name\":\"bd3\",\"block\":$b}"; done
+cfg hmm-md4 configs/bd3-hmm.json '{"name":"md4"}'
+if [ "$WHAT" != eval ]; then
+  for run in fortunes-b4 fortunes-b16 hmm-b4 hmm-b16 fortunes-b1 fortunes-b8 fortunes-b64 hmm-md4 fortunes-md4; do train $run; done
+fi
+[ "$WHAT" = train ] && exit 0
+# certified per-block T-step bound, T = 256 steps per block, 512 validation chunks, EMA weights
+for run in fortunes-b1 fortunes-b4 fortunes-b8 fortunes-b16 fortunes-b64 fortunes-md4; do
+  [ -f "$OUT/$run/log.jsonl" ] || continue
+  node bin/maskdiff.js eval --checkpoint "$(last $run)" --sequences 512 --steps 256 --json > "$OUT/$run.eval.json"
+done
+# HMM oracle at equal NFE (network denoising calls per sequence): MD4 T ∈ {16, 32, 64, 128} over L = 64;
+# L′ = 4 (16 blocks) with T/16 steps per block; L′ = 16 (4 blocks) with T/4 steps per block; first-hitting = L calls
+H="-n 128 --seed 0 --json"
+node bin/maskdiff.js eval-samplers --checkpoint "$(last hmm-md4)" --samplers ancestral --steps 16,32,64,128 $H > "$OUT/hmm-md4.samplers.jsonl"
+node bin/maskdiff.js eval-samplers --checkpoint "$(last hmm-b4)" --samplers ancestral --steps 1,2,4,8 --no-reference $H > "$OUT/hmm-b4.samplers.jsonl"
+node bin/maskdiff.js eval-samplers --checkpoint "$(last hmm-b4)" --samplers first-hitting --steps 4 --no-reference $H >> "$OUT/hmm-b4.samplers.jsonl"
+node bin/maskdiff.js eval-samplers --checkpoint "$(last hmm-b16)" --samplers ancestral --steps 4,8,16,32 --no-reference $H > "$OUT/hmm-b16.samplers.jsonl"
+node bin/maskdiff.js eval-samplers --checkpoint "$(last hmm-b16)" --samplers first-hitting --steps 16 --no-reference $H >> "$OUT/hmm-b16.samplers.jsonl"
+echo "results in $OUT"
