@@ -1,10 +1,11 @@
 /** `npm run bench -- <suite> [options]`: performance suites measured against the PyTorch peer (bench/torch_peer.py). */
+import { benchBd3 } from "./bd3.js";
 import { benchEngine } from "./engine.js";
 import { benchLoop } from "./loop.js";
 import { benchPrime } from "./prime.js";
 import { benchSamplers } from "./samplers.js";
 
-const suites: Record<string, (argv: string[]) => void | Promise<void>> = { engine: benchEngine, loop: benchLoop, prime: benchPrime, samplers: benchSamplers };
+const suites: Record<string, (argv: string[]) => void | Promise<void>> = { bd3: benchBd3, engine: benchEngine, loop: benchLoop, prime: benchPrime, samplers: benchSamplers };
 const [name = "engine", ...rest] = process.argv.slice(2);
 const suite = suites[name];
 if (!suite) {

@@ -139,7 +139,7 @@ export function sampleCommand(): Command {
   const cmd = new Command("sample")
     .description("draw samples from a trained checkpoint")
     .requiredOption("--checkpoint <file>", "a ckpt-*.safetensors file written by maskdiff train")
-    .option("--steps <T>", `sampling steps, 1 to ${MAX_SAMPLE_STEPS} (default: the sequence length; may exceed it)`, intInRange(1, MAX_SAMPLE_STEPS))
+    .option("--steps <T>", `sampling steps, 1 to ${MAX_SAMPLE_STEPS}, per block for block-wise methods (default: the sequence length; may exceed it)`, intInRange(1, MAX_SAMPLE_STEPS))
     .option(
       "--sampler <spec>",
       `sampling policy, NAME or NAME:key=value,... (keys as the flags below, e.g. remdm-loop:eta=0.02,t_on=0.55); NAME one of: ${samplerNames.join(", ")}`,
@@ -172,7 +172,9 @@ export function sampleCommand(): Command {
       const { model, method, meta, data } = await loadModel(o.checkpoint);
       const length = o.length ?? meta.config.data.seqLen;
       const m = meta.config.model;
-      checkSampleMemory({ vocab: data.vocabSize + 1, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond }, o.n, length);
+      // a method with its own generator (block by block) never runs the network on more than the trained length
+      const seen = model.generate ? Math.min(length, meta.config.data.seqLen) : length;
+      checkSampleMemory({ vocab: data.vocabSize + 1, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond }, o.n, seen);
       const steps = o.steps ?? length;
       const t0 = performance.now();
       const stop = o.stop === undefined ? undefined : stopTokenOf(data, o.stop as string);
