@@ -102,6 +102,27 @@ for (const timeConditioning of [false, true]) {
   });
 }
 
+test("clipped times: bd3 with clip [β, ω] trains MD4's loss at the trainer's times mapped onto [β, ω], logged as clipped_objective", () => {
+  const [md4] = twins(12);
+  const bd3 = methodNamed("bd3").build(parseTrainConfig({ ...base, method: { name: "bd3", block: 12, clip: [0.3, 0.8] } }), 5);
+  noGrad(() => bd3.network.loadStateDict(Object.fromEntries(md4.network.namedParameters())));
+  const schedule = scheduleFromName("linear");
+  const t = antithetic(6, new Rng(4));
+  const mapped = t.map((ti) => 0.3 + (0.5 * (ti - 1e-3)) / (1 - 1e-3));
+  assert.ok(mapped.every((ti) => ti >= 0.3 && ti <= 0.8));
+  const run = (m: MethodModel, times: Float64Array) =>
+    tidy(() => {
+      manualSeed(9);
+      const out = m.loss({ x: randint(0, 5, [6, 12]), t: times, schedule });
+      return { loss: out.loss.item(), terms: out.terms };
+    });
+  const a = run(md4, mapped);
+  const b = run(bd3, t);
+  assert.deepEqual(Object.keys(b.terms), ["clipped_objective"]);
+  assert.ok(Math.abs(a.loss - b.loss) < 1e-6, `${a.loss} vs ${b.loss}`);
+  assert.ok(Math.abs(run(md4, t).loss - b.loss) > 1e-3, "unclipped times give another loss");
+});
+
 test("L′ = L: both bd3 bounds equal MD4's on the same weights, sequences and random stream (to 1e-6 nats)", () => {
   const [md4, bd3] = twins(12);
   const schedule = scheduleFromName("linear");

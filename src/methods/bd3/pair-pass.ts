@@ -23,6 +23,7 @@ export class PairPass {
     });
   }
 
+  /** The mask and shared positions for sequences of L tokens (rebuilt when L or the device changes). */
   private view(L: number, device: string): { mask: Tensor; positions: number[] } {
     const c = this.cached;
     if (c && c.L === L && c.device === device) return c;
