@@ -1,8 +1,8 @@
 /**
  * `npm run bench -- bd3` (also run at the end of `npm run bench -- samplers`): block-diffusion generation tokens/s with
  * and without the KV cache at L′ ∈ {4, 16} and L ∈ {256, 1024} (quickstart-sized DiT, random weights with open adaLN
- * gates, time-agnostic, first-hitting: one network call per token, one sequence), and the training step of bd3 (the
- * [x_t ; x_0] pass, 2L tokens) against MD4's on the quickstart config, interleaved, one run.
+ * gates, time-agnostic, first-hitting: one network call per token, one sequence; median of --rounds interleaved rounds,
+ * default 1), and the training step of bd3 (the [x_t ; x_0] pass, 2L tokens) against MD4's on the quickstart config.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -35,13 +35,19 @@ function generationSeconds(base: Record<string, unknown>, L: number, Lb: number,
 
 /** Runs the bd3 benchmark with CLI-style arguments. */
 export function benchBd3(argv: string[]): void {
-  const { values } = parseArgs({ args: argv, options: { steps: { type: "string", default: "10" }, json: { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { steps: { type: "string", default: "10" }, rounds: { type: "string", default: "1" }, json: { type: "boolean", default: false } },
+  });
+  const rounds = Number(values.rounds);
   const base = JSON.parse(readFileSync(join(repo, "configs", "quickstart.json"), "utf8")) as Record<string, unknown>;
   const rows: Record<string, number>[] = [];
   for (const L of [256, 1024]) {
     for (const Lb of [4, 16]) {
-      const cached = generationSeconds(base, L, Lb, true);
-      const recomputed = generationSeconds(base, L, Lb, false);
+      // interleaved rounds, medians: the two columns see the same machine load
+      const runs = Array.from({ length: rounds }, () => [generationSeconds(base, L, Lb, true), generationSeconds(base, L, Lb, false)] as const);
+      const cached = median(runs.map((r) => r[0]));
+      const recomputed = median(runs.map((r) => r[1]));
       rows.push({ length: L, block: Lb, cached_tokens_per_s: +(L / cached).toFixed(1), recomputed_tokens_per_s: +(L / recomputed).toFixed(1), speedup: +(recomputed / cached).toFixed(2) });
       process.stderr.write(`  L = ${L}, L′ = ${Lb}: ${(L / cached).toFixed(0)} tok/s cached, ${(L / recomputed).toFixed(0)} tok/s recomputed\n`);
     }
@@ -59,7 +65,7 @@ export function benchBd3(argv: string[]): void {
     train.forEach((r) => console.log(JSON.stringify({ bench: "bd3-train-step", ...r })));
     return;
   }
-  console.log("block generation, quickstart-sized DiT (random weights), first-hitting (one call per token), one sequence");
+  console.log(`block generation, quickstart-sized DiT (random weights), first-hitting (one call per token), one sequence, median of ${rounds} round(s)`);
   console.log("| L | L′ | tokens/s with KV cache | tokens/s recomputing the prefix | speed-up |");
   console.log("|---|---|---|---|---|");
   for (const r of rows) console.log(`| ${r.length} | ${r.block} | ${r.cached_tokens_per_s} | ${r.recomputed_tokens_per_s} | ${r.speedup} |`);
