@@ -2,10 +2,10 @@
 import { benchBd3 } from "./bd3.js";
 import { benchEngine } from "./engine.js";
 import { benchLoop } from "./loop.js";
-import { benchPrime } from "./prime.js";
+import { benchMethods } from "./methods.js";
 import { benchSamplers } from "./samplers.js";
 
-const suites: Record<string, (argv: string[]) => void | Promise<void>> = { bd3: benchBd3, engine: benchEngine, loop: benchLoop, prime: benchPrime, samplers: benchSamplers };
+const suites: Record<string, (argv: string[]) => void | Promise<void>> = { bd3: benchBd3, engine: benchEngine, loop: benchLoop, methods: benchMethods, prime: benchMethods, samplers: benchSamplers };
 const [name = "engine", ...rest] = process.argv.slice(2);
 const suite = suites[name];
 if (!suite) {

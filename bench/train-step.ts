@@ -22,7 +22,7 @@ export function stepper(config: TrainConfig): () => number {
     const t0 = performance.now();
     tidy(() => {
       const x = randint(0, 27, [batch, L]);
-      const { loss } = model.loss({ x, t: antithetic(times, rng), schedule });
+      const { loss } = model.loss({ x, t: antithetic(times, rng, config.diffusion.tMin), schedule });
       loss.backward();
     });
     opt.update();

@@ -47,6 +47,9 @@ export function dataOptions(meta: { config: CheckpointMeta["config"] }): Record<
     if (d.hmmSize !== undefined) o.size = d.hmmSize;
     return o;
   }
+  if (d.coupledSeed !== undefined) o.seed = d.coupledSeed;
+  if (d.coupledSize !== undefined) o.size = d.coupledSize;
+  if (d.coupling !== undefined) o.coupling = d.coupling;
   if (d.markovSeed !== undefined) o.seed = d.markovSeed;
   if (d.markovSymbols !== undefined) o.K = d.markovSymbols;
   if (d.markovSize !== undefined) o.size = d.markovSize;

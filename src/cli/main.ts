@@ -4,6 +4,8 @@ import { dataCommand } from "./commands/data.js";
 import { evalCommand } from "./commands/eval.js";
 import { evalSamplersCommand } from "./commands/eval-samplers.js";
 import { primeEllCommand } from "./commands/prime-ell.js";
+import { plotScheduleCommand } from "./commands/plot-schedule.js";
+import { evalCoupledCommand } from "./commands/eval-coupled.js";
 import { sampleCommand } from "./commands/sample.js";
 import { toy2dCommand } from "./commands/toy2d.js";
 import { trainCommand } from "./commands/train.js";
@@ -13,7 +15,7 @@ const program = new Command("maskdiff")
   .description("Masked discrete diffusion models: train, sample, evaluate")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-for (const c of [trainCommand(), sampleCommand(), evalCommand(), evalSamplersCommand(), dataCommand(), primeEllCommand(), toy2dCommand()]) program.addCommand(c.exitOverride());
+for (const c of [trainCommand(), sampleCommand(), evalCommand(), evalSamplersCommand(), evalCoupledCommand(), dataCommand(), primeEllCommand(), plotScheduleCommand(), toy2dCommand()]) program.addCommand(c.exitOverride());
 
 try {
   await program.parseAsync(process.argv);

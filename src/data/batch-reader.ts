@@ -10,6 +10,8 @@ export interface BatchReaderOptions {
   seqLen: number;
   /** Seed of the offset stream. */
   seed: number;
+  /** Rows start only at multiples of this (a stream of independent records of this length; default 1: anywhere). */
+  recordLength?: number;
 }
 
 /** A BatchReader's position, JSON-serialisable for checkpoints. */
@@ -30,7 +32,7 @@ function checkPositiveInt(what: string, v: number): void {
   if (!Number.isSafeInteger(v) || v <= 0) throw new Error(`BatchReader: ${what} must be a positive integer, got ${v}`);
 }
 
-/** Draws each row as the L tokens starting at an offset uniform on [0, n − L], from a seeded Rng. */
+/** Draws each row as the L tokens starting at an offset uniform on the record starts in [0, n − L], from a seeded Rng. */
 export class BatchReader {
   private rng: Rng;
   private count = 0;
@@ -46,6 +48,9 @@ export class BatchReader {
     if (stream.length < opts.seqLen) {
       throw new Error(`BatchReader: stream has ${stream.length} tokens, fewer than seqLen ${opts.seqLen}`);
     }
+    const r = opts.recordLength ?? 1;
+    checkPositiveInt("recordLength", r);
+    if (opts.seqLen % r !== 0) throw new Error(`BatchReader: seqLen ${opts.seqLen} is not a multiple of the record length ${r}`);
     this.rng = new Rng(opts.seed);
   }
 
@@ -58,9 +63,10 @@ export class BatchReader {
   next(): TokenBatch {
     const { batchSize: B, seqLen: L } = this.opts;
     const data = new Int32Array(B * L);
-    const starts = this.stream.length - L + 1;
+    const r = this.opts.recordLength ?? 1;
+    const starts = Math.floor((this.stream.length - L) / r) + 1;
     for (let b = 0; b < B; b++) {
-      const off = this.rng.int(starts);
+      const off = r * this.rng.int(starts);
       data.set(this.stream.subarray(off, off + L), b * L);
     }
     this.count++;

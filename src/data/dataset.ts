@@ -32,6 +32,8 @@ export interface TokenDataset {
   splits: Splits;
   /** Provenance and sizes. */
   meta: DatasetMeta;
+  /** When set, every split is a concatenation of independent records of this many tokens (training rows start at record boundaries). */
+  recordLength?: number;
 }
 
 /** A [B, L] batch of token ids, row-major. */

@@ -1,5 +1,6 @@
-/** Datasets by name, for the CLI and configs: "fortunes", "markov", "text8", "text:<path>", "hmm". */
+/** Datasets by name, for the CLI and configs: "fortunes", "markov", "text8", "text:<path>", "hmm", and the coupled-token tasks. */
 import { loadFortunes } from "./corpus.js";
+import { COUPLED_TASKS, coupledDataset, type CoupledDatasetOptions, type CoupledTask } from "./coupled.js";
 import type { TokenDataset } from "./dataset.js";
 import { hmmDataset, type HmmDatasetOptions } from "./hmm-dataset.js";
 import { markovDataset, type MarkovDatasetOptions } from "./markov-dataset.js";
@@ -7,10 +8,10 @@ import { loadText8 } from "./text8.js";
 import { loadTextFile } from "./text-file.js";
 
 /** The names datasetFromName accepts ("text:" takes a file path after the colon). */
-export const DATASET_NAMES: readonly string[] = ["fortunes", "markov", "text8", "text:<path>", "hmm"];
+export const DATASET_NAMES: readonly string[] = ["fortunes", "markov", "text8", "text:<path>", "hmm", ...Object.keys(COUPLED_TASKS)];
 
 /** Options of datasetFromName; each name reads only the fields it needs. */
-export interface DatasetOptions extends MarkovDatasetOptions, HmmDatasetOptions {
+export interface DatasetOptions extends MarkovDatasetOptions, HmmDatasetOptions, CoupledDatasetOptions {
   /** fortunes: the prepared corpus file (default data/fortunes.txt). */
   file?: string;
   /** text8: the prepared folder (default data/text8). */
@@ -23,6 +24,7 @@ export function datasetFromName(name: string, opts: DatasetOptions = {}): TokenD
   if (name === "markov") return markovDataset(opts);
   if (name === "hmm") return hmmDataset(opts);
   if (name === "text8") return loadText8(opts.dir);
+  if (name in COUPLED_TASKS) return coupledDataset(name as CoupledTask, opts);
   if (name.startsWith("text:")) {
     const file = name.slice("text:".length);
     if (file.length === 0) throw new Error(`Dataset name "text:" needs a file path after the colon, e.g. "text:corpus.txt"`);

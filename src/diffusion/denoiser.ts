@@ -17,6 +17,17 @@ export interface PredictExtras {
   context?: Int32Array;
 }
 
+/** The latent variable of a latent-variable denoiser (VMD-style): a per-sequence z with prior N(0, I) and an encoder. */
+export interface LatentModel {
+  /** Dimensions of z per sequence. */
+  readonly dim: number;
+  /**
+   * The encoder's diagonal Gaussian q(z | x, mask pattern) for clean sequences x [batch, length] and a mask flag per
+   * position (1 = masked): mean and log-variance, row-major [batch, dim].
+   */
+  posterior(x: States, masked: Uint8Array): { mean: Float64Array; logVar: Float64Array };
+}
+
 /** Predicts clean-token logits for noisy states. */
 export interface Denoiser {
   /** How state positions map to tokens and classes (mask id, positions per token). */
@@ -30,6 +41,8 @@ export interface Denoiser {
    * per sequence [batch] or one per token [batch·tokens] (block diffusion).
    */
   predict(states: States, t: Float64Array, extras?: PredictExtras): Float64Array;
+  /** Present when predictions are conditioned on a per-sequence latent (extras.latent is then required). */
+  readonly latent?: LatentModel;
 }
 
 /** Float64 log-probabilities [batch·tokens·C] of the denoiser's prediction for `states`, through its Parameterization. */

@@ -1,4 +1,5 @@
 /** Masking schedules α(t): the probability that a token is still clean at time t ∈ [0, 1]. */
+import type { ClassSchedule } from "./class-schedule.js";
 import { cosineMd4, cosineMdlm, geometric, linear, logLinear, polynomial, squash } from "./schedules.js";
 
 /** A masking schedule with analytic α, α′ and ELBO weight w = −α′/(1 − α). */
@@ -13,6 +14,8 @@ export interface Schedule {
   alphaPrime(t: number): number;
   /** −α′(t)/(1 − α(t)), computed without cancellation. */
   weight(t: number): number;
+  /** The per-class form of a state-dependent schedule (GenMD4); absent for scalar schedules. */
+  readonly perClass?: ClassSchedule;
 }
 
 /** Options of scheduleFromName. */

@@ -122,3 +122,23 @@ export function encodeTokens(layout: StateLayout, data: ArrayLike<number>): Int3
   }
   return out;
 }
+
+/**
+ * The state of a partly given sequence of data tokens (the mask id dataClasses marks a free token): given tokens are
+ * encoded, free ones become ℓ masked positions; with super-tokens every group must be all given or all free.
+ */
+export function encodeTemplate(layout: StateLayout, data: ArrayLike<number>): Int32Array {
+  const free = layout.dataClasses;
+  const q = layout.groupSize;
+  if (data.length % q !== 0) throw new Error(`template length ${data.length} is not a multiple of the group size ${q}`);
+  const ell = layout.positionsPerToken;
+  const out = new Int32Array((data.length / q) * ell).fill(layout.maskId);
+  for (let g = 0; g < data.length / q; g++) {
+    const group = Array.from({ length: q }, (_, r) => data[g * q + r]!);
+    const given = group.filter((x) => x !== free).length;
+    if (given === 0) continue;
+    if (given < q) throw new Error(`template positions ${g * q}..${g * q + q - 1} form one super-token: give all ${q} or none`);
+    out.set(encodeTokens(layout, group), g * ell);
+  }
+  return out;
+}

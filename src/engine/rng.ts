@@ -46,6 +46,12 @@ export class Rng {
     return -Math.log1p(-this.next());
   }
 
+  /** Standard normal draw by Box–Muller from two uniforms (the second value is discarded, so each call is stateless). */
+  normal(): number {
+    const u = 1 - this.next(); // (0, 1]
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
+  }
+
   /** The generator's state, for checkpoints. */
   state(): number[] {
     return [...this.gen.getState()];

@@ -19,10 +19,12 @@ export interface EvaluateOptions {
   steps: number;
   /** Lower end of the time integral of continuous forms (MDLM's protocol: 1e-3). */
   tMin: number;
+  /** Also return each sequence's estimate (nats per token), e.g. for paired comparisons of two models on the same chunks. */
+  perSequence?: boolean;
 }
 
 /** A summary plus what produced it: the bound's name, its label and whether it is a certified upper bound. */
-export type NelboReport = NelboSummary & { name: string; estimator: string; certified: boolean };
+export type NelboReport = NelboSummary & { name: string; estimator: string; certified: boolean; values?: number[] };
 
 /** Estimates `bound` on consecutive length-L chunks of stream (one Monte-Carlo sample per chunk). */
 export function evaluateBound(denoiser: Denoiser, bound: BoundSpec, stream: Uint8Array, opts: EvaluateOptions): NelboReport {
@@ -33,5 +35,6 @@ export function evaluateBound(denoiser: Denoiser, bound: BoundSpec, stream: Uint
     values.push(...bound.estimate(denoiser, { tokens: b.data, batch: b.batchSize, length: b.seqLen }, rng, options));
   }
   if (values.length === 0) throw new Error(`evaluateBound: the stream (${stream.length} tokens) holds no chunk of length ${opts.seqLen}`);
-  return { ...summarizeNelbo(values, opts.seqLen), name: bound.name, estimator: bound.label(options), certified: bound.certified };
+  const report = { ...summarizeNelbo(values, opts.seqLen), name: bound.name, estimator: bound.label(options), certified: bound.certified };
+  return opts.perSequence ? { ...report, values: values.map((v) => v / opts.seqLen) } : report;
 }

@@ -5,6 +5,7 @@
  */
 import type { TopLevelSpec } from "vega-lite";
 import { REFERENCE_SAMPLER, type SamplerEvalRow } from "./sampler-eval.js";
+import { renderVegaLiteSvg } from "./vega-svg.js";
 
 const WIDTH = 420;
 
@@ -64,13 +65,7 @@ export function samplerEvalPlotSpec(all: SamplerEvalRow[], title: string): TopLe
   } as TopLevelSpec;
 }
 
-/** Renders the figure to an SVG string (Vega loaded on demand). */
-export async function renderSamplerEvalSvg(rows: SamplerEvalRow[], title: string): Promise<string> {
-  const [vega, vl] = await Promise.all([import("vega"), import("vega-lite")]);
-  const view = new vega.View(vega.parse(vl.compile(samplerEvalPlotSpec(rows, title)).spec), { renderer: "none" });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+/** Renders the figure to an SVG string. */
+export function renderSamplerEvalSvg(rows: SamplerEvalRow[], title: string): Promise<string> {
+  return renderVegaLiteSvg(samplerEvalPlotSpec(rows, title));
 }

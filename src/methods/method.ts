@@ -14,6 +14,8 @@ import type { TrainConfig } from "../train/config.js";
 export interface LossOutput {
   loss: Tensor;
   terms: Record<string, number>;
+  /** The objective's value to report (bpc in logs and progress) when the loss adds terms that are not part of it, e.g. a score-function surrogate; default: the loss. */
+  objective?: number;
 }
 
 /** What a loss sees of one batch. */
@@ -23,6 +25,8 @@ export interface LossInput {
   /** Diffusion times drawn by the trainer: Method.timesPerSequence per sequence, sequence-major [B·k] (k = 1: one per sequence). */
   t: Float64Array;
   schedule: Schedule;
+  /** Optimiser steps taken before this one (for annealed terms; absent: fully annealed). */
+  step?: number;
 }
 
 /** A model a method built: the trainable network, its evaluation view, and its training loss. */
@@ -32,6 +36,11 @@ export interface MethodModel {
   denoiser(): Denoiser;
   /** The training loss of one batch (autograd on). */
   loss(input: LossInput): LossOutput;
+  /**
+   * The schedule the model learned (a snapshot of the current weights), when it learns one: it then replaces the
+   * config's diffusion.schedule for evaluation and sampling. Absent for fixed schedules.
+   */
+  learnedSchedule?(): Schedule;
   /** Draws sequences with a policy, for methods that generate piece by piece (block diffusion); see generate() in generate.ts. */
   generate?(policy: SamplerPolicy, opts: GenerateOptions): GenerateResult;
 }
@@ -60,6 +69,8 @@ export interface Method {
   bounds(config: TrainConfig): BoundSpec[];
   /** Sampler names (see samplerNames) that work with this method's states. */
   samplers(config: TrainConfig): readonly string[];
+  /** Why samplers outside samplers() are refused, when the method has a reason to give (shown with the refusal). */
+  readonly samplerLimits?: string;
   /** One line describing the method's setting for a config (printed by train). */
   describe(config: TrainConfig): string;
   /** Diffusion times the trainer draws per sequence (default 1; block diffusion: one per block). */

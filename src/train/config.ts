@@ -3,11 +3,13 @@ import { z } from "zod";
 import { UserError } from "../cli/user-error.js";
 import { scheduleFromName } from "../diffusion/schedule.js";
 import { readRegularFile } from "../data/read-file.js";
+import { COUPLED_TASKS } from "../data/coupled.js";
 import { MAX_SEED, TRAIN_SEED_OFFSET } from "../engine/seed.js";
 import { methodSchema } from "../methods/registry.js";
 
 const HMM_FIELDS = ["hmmSeed", "hmmHidden", "hmmStickiness", "hmmSize"] as const;
 const MARKOV_FIELDS = ["markovSeed", "markovSymbols", "markovSize"] as const;
+const COUPLED_FIELDS = ["coupledSeed", "coupledSize", "coupling"] as const;
 
 /** Schema of a training config; unknown keys are rejected. */
 export const TrainConfigSchema = z
@@ -24,6 +26,9 @@ export const TrainConfigSchema = z
         hmmHidden: z.number().int().min(1).max(64).optional(),
         hmmStickiness: z.number().min(0).lt(1).optional(),
         hmmSize: z.number().int().min(1000).optional(),
+        coupledSeed: z.number().int().min(0).max(MAX_SEED).optional(),
+        coupledSize: z.number().int().min(20).max(10_000_000).optional().describe("records of a coupled-token task"),
+        coupling: z.number().min(0).max(1).optional().describe('p of "pairs-mixed": p·(k, k+1) pairs + (1 − p)·independent uniform'),
       })
       .strict()
       .refine((d) => d.name === "hmm" || HMM_FIELDS.every((k) => d[k] === undefined), {
@@ -31,7 +36,11 @@ export const TrainConfigSchema = z
       })
       .refine((d) => d.name !== "hmm" || MARKOV_FIELDS.every((k) => d[k] === undefined), {
         message: `${MARKOV_FIELDS.join(", ")} do not apply to data.name "hmm" (use hmmSeed, hmmHidden, hmmStickiness, hmmSize)`,
-      }),
+      })
+      .refine((d) => d.name in COUPLED_TASKS || COUPLED_FIELDS.every((k) => d[k] === undefined), {
+        message: `${COUPLED_FIELDS.join(", ")} apply only to the coupled-token tasks (data.name ${Object.keys(COUPLED_TASKS).map((n) => `"${n}"`).join(", ")})`,
+      })
+      .refine((d) => d.coupling === undefined || d.name === "pairs-mixed", { message: 'coupling applies only to data.name "pairs-mixed"' }),
     model: z
       .object({
         d: z.number().int().positive(),

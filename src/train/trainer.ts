@@ -14,6 +14,7 @@ import type { TokenDataset } from "../data/dataset.js";
 import { evaluateBound, type NelboReport } from "../eval/evaluate.js";
 import type { MethodModel } from "../methods/method.js";
 import { methodNamed } from "../methods/registry.js";
+import { modelSchedule } from "../methods/model-schedule.js";
 import { AdamW, clipGradNorm, Ema, warmupCosine } from "../optim/index.js";
 import { UserError } from "../cli/user-error.js";
 import type { TrainConfig } from "./config.js";
@@ -43,6 +44,8 @@ export interface StepReport {
   step: number;
   totalSteps: number;
   loss: number;
+  /** The objective the loss estimates (nats per token): the loss itself unless the method reports another value. */
+  objective: number;
   /** The method's named loss terms (nats per token). */
   terms: Record<string, number>;
   lr: number;
@@ -113,7 +116,7 @@ async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainO
   const params = model.namedParameters();
   const opt = new AdamW(params.map(([, p]) => p), { lr: tc.lr, beta1: tc.beta1, beta2: tc.beta2, weightDecay: tc.weightDecay });
   const ema = new Ema(params.map(([, p]) => p), tc.ema);
-  const reader = new BatchReader(data.splits.train, { batchSize: tc.batch, seqLen: config.data.seqLen, seed: config.seed + 1 });
+  const reader = new BatchReader(data.splits.train, { batchSize: tc.batch, seqLen: config.data.seqLen, seed: config.seed + 1, recordLength: data.recordLength });
   let rng = new Rng(config.seed + 2);
   let step = 0;
 
@@ -147,7 +150,7 @@ async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainO
   const validate = (): NelboReport =>
     ema.withAveraged(() =>
       evaluateBound(denoiser, bound, data.splits.valid, {
-        seqLen: config.data.seqLen, maxSequences: tc.evalSequences, schedule, seed: config.seed + 3, tMin: 1e-3, steps: config.data.seqLen,
+        seqLen: config.data.seqLen, maxSequences: tc.evalSequences, schedule: modelSchedule(built, config), seed: config.seed + 3, tMin: 1e-3, steps: config.data.seqLen,
       }),
     );
   const checkpoint = () =>
@@ -177,11 +180,12 @@ async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainO
     opt.lr = warmupCosine(step, { peak: tc.lr, warmup: tc.warmup, total: tc.steps, min: tc.minLr });
     const batch = reader.next();
     const t = drawTimes(tc.batch * timesPerSequence, rng, config.diffusion.tMin);
-    const { loss, terms } = tidy(() => {
+    const { loss, objective, terms } = tidy(() => {
       const x = tensor(batch.data, [tc.batch, config.data.seqLen], { dtype: "int64" });
-      const out = built.loss({ x, t, schedule });
+      const out = built.loss({ x, t, schedule, step });
       out.loss.backward();
-      return { loss: out.loss.item(), terms: out.terms };
+      const value = out.loss.item();
+      return { loss: value, objective: out.objective ?? value, terms: out.terms };
     });
     if (!Number.isFinite(loss)) throw new UserError(`training diverged at step ${step + 1}: the loss is ${loss}; nothing was saved over the last checkpoint (lower train.lr or raise train.warmup)`);
     const gradNorm = tc.gradClip ? clipGradNorm(opt.params, tc.gradClip) : NaN;
@@ -189,11 +193,11 @@ async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainO
     opt.zeroGrad();
     ema.update();
     step++;
-    const report = { step, totalSteps: tc.steps, loss, terms, lr: opt.lr, gradNorm, tokensPerS: (tc.batch * config.data.seqLen) / ((performance.now() - t0) / 1000) };
+    const report = { step, totalSteps: tc.steps, loss, objective, terms, lr: opt.lr, gradNorm, tokensPerS: (tc.batch * config.data.seqLen) / ((performance.now() - t0) / 1000) };
     opts.onStep?.(report);
     if (step % tc.logEvery === 0) {
       const { terms: named, ...rest } = report;
-      log.write({ ...rest, ...named, bpc: loss / Math.LN2 });
+      log.write({ ...rest, ...named, bpc: objective / Math.LN2 });
     }
     if (step % tc.evalEvery === 0 || step === tc.steps) {
       lastValid = validate();

@@ -4,7 +4,7 @@ import { dirname, resolve } from "node:path";
 import { Command } from "commander";
 import { writeFilesAtomically } from "../../data/atomic-write.js";
 import { hmmOracleOf } from "../../data/hmm-dataset.js";
-import { scheduleFromName } from "../../diffusion/schedule.js";
+import { modelSchedule } from "../../methods/model-schedule.js";
 import { evaluateSamplers, type SamplerEvalRow } from "../../eval/sampler-eval.js";
 import { oracleReference } from "../../eval/sampler-eval-oracle.js";
 import { renderSamplerEvalSvg } from "../../eval/sampler-eval-plot.js";
@@ -87,7 +87,7 @@ export function evalSamplersCommand(): Command {
       const supported = method.samplers(meta.config);
       const unsupported = samplers.filter((spec) => !supported.includes(spec.split(":")[0]!));
       if (o.samplers === DEFAULT_SAMPLERS) samplers = samplers.filter((spec) => !unsupported.includes(spec));
-      else if (unsupported.length) throw new UserError(`--samplers: ${unsupported.join(", ")} do not work with method '${method.name}'; supported: ${supported.join(", ")}`);
+      else if (unsupported.length) throw new UserError(`--samplers: ${unsupported.join(", ")} do not work with method '${method.name}'; supported: ${supported.join(", ")}${method.samplerLimits ? ` (${method.samplerLimits})` : ""}`);
       const hmm = hmmOracleOf(data);
       if (hmm === null) {
         throw new UserError(
@@ -100,7 +100,7 @@ export function evalSamplersCommand(): Command {
       const oracle = oracleReference(hmm, L, entropyRate, { seed: o.seed });
       const rows = evaluateSamplers(model.denoiser(), oracle, {
         samplers, steps, n: o.n, seed: o.seed, topP: o.topP, trigramAlpha: o.trigramAlpha, reference: o.reference,
-        schedule: scheduleFromName(meta.config.diffusion.schedule), onRow: progress,
+        schedule: modelSchedule(model, meta.config), onRow: progress,
         ...(model.generate ? { generate: model.generate } : {}),
       });
       const heading = `## eval-samplers: ${o.checkpoint} (step ${meta.step}), L = ${L}, N = ${o.n}, seed ${o.seed}, top-p ${o.topP}`;

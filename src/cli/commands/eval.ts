@@ -1,6 +1,6 @@
 /** `maskdiff eval`: every bound and objective of a checkpoint's method on a data split, each under its own label. */
 import { Command, Option } from "commander";
-import { scheduleFromName } from "../../diffusion/schedule.js";
+import { modelSchedule } from "../../methods/model-schedule.js";
 import { evaluateBound, type NelboReport } from "../../eval/evaluate.js";
 import { formatBound } from "../../eval/metrics.js";
 import { checkSplitsFit } from "../../train/data-fit.js";
@@ -17,15 +17,16 @@ export function evalCommand(): Command {
     .option("--sequences <n>", "evaluate at most n length-L chunks (default: all)", intAtLeast(1))
     .option("--seed <s>", "random seed", seedArg(), 0)
     .option("--json", "print JSON")
-    .action(async (o: { checkpoint: string; split: "valid" | "test"; steps?: number; sequences?: number; seed: number; json?: boolean }) => {
+    .option("--per-sequence", "with --json: each bound also lists every sequence's estimate (nats per token, in chunk order) for paired comparisons")
+    .action(async (o: { checkpoint: string; split: "valid" | "test"; steps?: number; sequences?: number; seed: number; json?: boolean; perSequence?: boolean }) => {
       const { model, method, meta, data } = await loadModel(o.checkpoint);
       checkSplitsFit(data, meta.config.data.seqLen, [o.split]);
       const denoiser = model.denoiser();
       const bounds = method.bounds(meta.config).filter((b) => !b.discrete || o.steps !== undefined);
       const reports: NelboReport[] = bounds.map((b) =>
         evaluateBound(denoiser, b, data.splits[o.split], {
-          seqLen: meta.config.data.seqLen, schedule: scheduleFromName(meta.config.diffusion.schedule),
-          seed: o.seed, maxSequences: o.sequences, steps: o.steps ?? 1, tMin: 1e-3,
+          seqLen: meta.config.data.seqLen, schedule: modelSchedule(model, meta.config),
+          seed: o.seed, maxSequences: o.sequences, steps: o.steps ?? 1, tMin: 1e-3, perSequence: o.perSequence,
         }),
       );
       if (o.json) {

@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { Rng } from "../../engine/rng.js";
 import { scheduleFromName } from "../../diffusion/schedule.js";
-import { statePositions, type StateLayout } from "../../diffusion/state-layout.js";
+import { encodeTemplate, statePositions, type StateLayout } from "../../diffusion/state-layout.js";
 import {
   joinSamplerSpec,
   parseSamplerSpec,
@@ -17,6 +17,7 @@ import { generate } from "../../methods/generate.js";
 import { checkSampleMemory } from "../../engine/memory-check.js";
 import { loadModel } from "../load-model.js";
 import { seedArg, intAtLeast, intInRange, MAX_SAMPLE_STEPS, probability } from "../options.js";
+import { templateTokens } from "../template.js";
 import { UserError } from "../user-error.js";
 
 /** Options of drawSamples. */
@@ -31,12 +32,16 @@ export interface DrawOptions {
   grid?: "uniform" | "cosine";
   /** Sequence length in tokens. */
   length: number;
+  /** Given and free positions ('_'), as many characters as `length`; given positions are never changed. */
+  template?: string;
   /** Added to the spec as temperature=…, for the samplers that take one. */
   temperature?: number;
-  /** The sampler's masking schedule (the trained one). */
+  /** The sampler's masking schedule (the trained one; a schedule the model learned takes its place). */
   schedule: string;
   /** Sampler names the model's method supports (default: any). */
   supported?: readonly string[];
+  /** Why the others are refused (the method's samplerLimits). */
+  supportedWhy?: string;
   /** A stop token id (methods that generate left to right). */
   stop?: number;
 }
@@ -89,7 +94,7 @@ function policyFor(sampler: string, values: Record<string, number | string | und
 /** Samples n sequences; returns their decoded text, tokens and the sampler's cost counters (summed over the sequences). */
 export function drawSamples(model: MethodModel, data: TokenDataset, o: DrawOptions): { text: string; tokens: number[]; stats: SampleStats }[] {
   const name = splitSamplerSpec(o.sampler).name;
-  if (o.supported && !o.supported.includes(name)) throw new UserError(`sampler '${name}' does not work with this model's method; supported: ${o.supported.join(", ")}`);
+  if (o.supported && !o.supported.includes(name)) throw new UserError(`sampler '${name}' does not work with this model's method; supported: ${o.supported.join(", ")}${o.supportedWhy ? ` (${o.supportedWhy})` : ""}`);
   const policy = policyFor(o.sampler, { temperature: o.temperature });
   if (o.grid !== undefined && policy.grid !== undefined && o.grid !== policy.grid)
     throw new UserError(`--grid ${o.grid}: sampler '${policy.name}' runs on the '${policy.grid}' grid linspace(1, 1e-5, T+1) (compat=official); drop --grid or the compat option`);
@@ -98,10 +103,21 @@ export function drawSamples(model: MethodModel, data: TokenDataset, o: DrawOptio
   // block-wise methods check block-level sizes themselves; the others are sampled over all L tokens at once
   if (!model.generate) checkPolicyFits(policy, layout, o.n, L, o.steps);
   if (o.stop !== undefined && !model.generate) throw new UserError("--stop: this model's method generates every position at once; a stop token needs a method that generates left to right");
+  let prompt: Int32Array | undefined;
+  if (o.template !== undefined) {
+    if (model.generate) throw new UserError("--template: this model's method generates block by block from its own start; templates work with the methods that sample every position at once");
+    const given = templateTokens(data, o.template);
+    if (given.length !== L) throw new UserError(`--template has ${given.length} positions but the sequence length is ${L} (drop --length, or make them agree)`);
+    try {
+      prompt = encodeTemplate(layout, given);
+    } catch (e) {
+      throw new UserError(`--template: ${(e as Error).message}`);
+    }
+  }
   let r: GenerateResult;
   try {
     r = generate(model, policy, {
-      batch: o.n, length: L, steps: o.steps, schedule: scheduleFromName(o.schedule), rng: new Rng(o.seed),
+      prompt, batch: o.n, length: L, steps: o.steps, schedule: model.learnedSchedule?.() ?? scheduleFromName(o.schedule), rng: new Rng(o.seed),
       topP: o.topP, topPVariant: o.topPVariant, grid: o.grid, stopToken: o.stop,
     });
   } catch (e) {
@@ -159,7 +175,8 @@ export function sampleCommand(): Command {
     );
   for (const [, flag, , help] of samplerFlags) cmd.option(flag, help, flag === "--block <n>" ? intAtLeast(1) : finiteNumber);
   return cmd
-    .option("--length <L>", "sequence length (default: the trained length; block-wise methods go past it with a sliding context)", intAtLeast(1))
+    .option("--length <L>", "sequence length (default: the trained length, or the template's; block-wise methods go past the trained length with a sliding context)", intAtLeast(1))
+    .option("--template <text>", "generate conditionally: given characters are kept, '_' marks a free position (e.g. \"the _____ of ___\")")
     .option("--stop <char>", "end a sequence at this token, kept as its last one (methods that generate left to right, such as block diffusion); \\n for a newline")
     .option("--seed <s>", "random seed", seedArg(), 0)
     .option("-n, --n <n>", "number of samples", intAtLeast(1), 4)
@@ -170,7 +187,7 @@ export function sampleCommand(): Command {
       const spec = specWithOptions(o.sampler, values);
       const policy = policyFor(spec, {});
       const { model, method, meta, data } = await loadModel(o.checkpoint);
-      const length = o.length ?? meta.config.data.seqLen;
+      const length = o.length ?? (o.template === undefined ? meta.config.data.seqLen : Array.from(o.template as string).length);
       const m = meta.config.model;
       // a method with its own generator (block by block) never runs the network on more than the trained length
       const seen = model.generate ? Math.min(length, meta.config.data.seqLen) : length;
@@ -179,7 +196,7 @@ export function sampleCommand(): Command {
       const t0 = performance.now();
       const stop = o.stop === undefined ? undefined : stopTokenOf(data, o.stop as string);
       const out = drawSamples(model, data, {
-        ...o, sampler: spec, temperature: undefined, steps, length, schedule: meta.config.diffusion.schedule, supported: method.samplers(meta.config), stop,
+        ...o, sampler: spec, temperature: undefined, steps, length, schedule: meta.config.diffusion.schedule, supported: method.samplers(meta.config), supportedWhy: method.samplerLimits, stop,
       });
       const seconds = (performance.now() - t0) / 1000;
       const name = policy.name;

@@ -45,16 +45,15 @@ export function cleanStates(x: States, layout: StateLayout): States {
 }
 
 /**
- * Draws y ~ q(·|y₀, t) for every sequence: each state position is kept with probability α, `alphas` holding one
- * α(t_b) per sequence [batch] or one per position [batch·length] (block diffusion); positions in order.
+ * Draws y ~ q(·|y₀, t_b) for every sequence: state position i of sequence b stays clean with probability
+ * keep(b, y₀ᵢ, i) — α(t_b) for a scalar schedule, α_{y₀ᵢ}(t_b) for a per-class one, α at the time of i's block for
+ * block diffusion — and is masked otherwise.
  */
-export function forwardSampleBatch(y0: States, alphas: Float64Array, maskId: number, rng: Rng): States {
+export function forwardSampleBatch(y0: States, keep: (b: number, clean: number, i: number) => number, maskId: number, rng: Rng): States {
   const { batch, length } = y0;
-  const perPosition = alphas.length === batch * length;
-  if (!perPosition && alphas.length !== batch) throw new Error(`forwardSampleBatch: ${alphas.length} keep probabilities for ${batch} sequences of ${length}`);
   const tokens = new Int32Array(batch * length);
   for (let b = 0; b < batch; b++) {
-    for (let i = b * length; i < (b + 1) * length; i++) tokens[i] = rng.next() < alphas[perPosition ? i : b]! ? y0.tokens[i]! : maskId;
+    for (let i = b * length; i < (b + 1) * length; i++) tokens[i] = rng.next() < keep(b, y0.tokens[i]!, i - b * length) ? y0.tokens[i]! : maskId;
   }
   return { tokens, batch, length };
 }
@@ -68,7 +67,8 @@ export function continuousNelbo(denoiser: Denoiser, x: States, schedule: Schedul
   const layout = denoiser.layout;
   const t = (opts.sampling ?? "antithetic") === "antithetic" ? antithetic(x.batch, rng, tMin) : stratified(x.batch, rng, tMin);
   const y0 = cleanStates(x, layout);
-  const y = forwardSampleBatch(y0, t.map((tb) => schedule.alpha(tb)), layout.maskId, rng);
+  const alphas = t.map((tb) => schedule.alpha(tb));
+  const y = forwardSampleBatch(y0, (b) => alphas[b]!, layout.maskId, rng);
   const logp = predictLogProbs(denoiser, y, t);
   const ce = (opts.integrand === "joint" ? jointCrossEntropy : digitCrossEntropy)(logp, y, y0, layout);
   const recon = reconstructionTerm(schedule, x.length / layout.groupSize, layout);

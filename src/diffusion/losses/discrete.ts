@@ -29,7 +29,8 @@ export function discreteNelbo(denoiser: Denoiser, x: States, schedule: Schedule,
   const k = u.map((ub) => Math.min(T, Math.floor(ub * T) + 1));
   const t = k.map((kb) => kb / T);
   const y0 = cleanStates(x, layout);
-  const y = forwardSampleBatch(y0, t.map((tb) => schedule.alpha(tb)), layout.maskId, rng);
+  const alphas = t.map((tb) => schedule.alpha(tb));
+  const y = forwardSampleBatch(y0, (b) => alphas[b]!, layout.maskId, rng);
   const logp = predictLogProbs(denoiser, y, t);
   const recon = reconstructionTerm(schedule, x.length / layout.groupSize, layout);
   const out = new Float64Array(x.batch);

@@ -37,7 +37,8 @@ export function blockNelbo(denoiser: Denoiser, x: States, blockSize: number, sch
   const { t, coef } = blockTimes(B * nb, schedule, form, rng);
   const block = (n: number): number => Math.floor(n / L) * nb + Math.floor((n % L) / blockSize);
   const tokenTimes = Float64Array.from({ length: B * L }, (_, n) => t[block(n)]!);
-  const y = forwardSampleBatch(x, tokenTimes.map((tn) => schedule.alpha(tn)), layout.maskId, rng);
+  const alphas = tokenTimes.map((tn) => schedule.alpha(tn));
+  const y = forwardSampleBatch(x, (b, _clean, i) => alphas[b * L + i]!, layout.maskId, rng);
   const logp = predictLogProbs(denoiser, y, tokenTimes, { context: x.tokens });
   const C = layout.classes;
   const ce = new Float64Array(B * nb);

@@ -60,8 +60,8 @@ export const bd3: Method = {
     };
   },
   bounds: (config) => blockBounds(options(config).block),
-  // block-* are LLaDA-style orders over a whole bidirectional sequence; first-hitting ignores the network's time input
   samplers: (config) => samplerNames.filter((n) => !n.startsWith("block-") && !(n === "first-hitting" && config.model.timeConditioning)),
+  samplerLimits: "each block is sampled by one run of the loop: the block-* orders (over a whole bidirectional sequence) do not apply, and first-hitting needs a time-agnostic network",
   describe(config) {
     const { block, clip } = options(config);
     const L = config.data.seqLen;

@@ -1,6 +1,6 @@
 /**
- * `npm run bench -- prime`: one training step (loss, backward, AdamW) of MD4 and of MDM-Prime ℓ = 2, 4 on the
- * same DiT (configs/quickstart.json's), interleaved in one process; prints each step time and its ratio to MD4's.
+ * `npm run bench -- methods` (alias `prime`): one training step (loss, backward, AdamW) of MD4, MDM-Prime ℓ = 2, 4 and
+ * GenMD4 on the same DiT (configs/quickstart.json's), interleaved in one process; prints each step time and its ratio to MD4's.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -11,11 +11,11 @@ import { median, stepper } from "./train-step.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/** Runs the Prime step-time benchmark with CLI-style arguments. */
-export function benchPrime(argv: string[]): void {
+/** Runs the methods' step-time benchmark with CLI-style arguments. */
+export function benchMethods(argv: string[]): void {
   const { values } = parseArgs({ args: argv, options: { steps: { type: "string", default: "20" }, rounds: { type: "string", default: "3" }, json: { type: "boolean", default: false } } });
   const base = JSON.parse(readFileSync(join(repo, "configs", "quickstart.json"), "utf8")) as Record<string, unknown>;
-  const variants: [string, unknown][] = [["md4", { name: "md4" }], ["prime ℓ=2", { name: "prime", ell: 2 }], ["prime ℓ=4", { name: "prime", ell: 4 }]];
+  const variants: [string, unknown][] = [["md4", { name: "md4" }], ["prime ℓ=2", { name: "prime", ell: 2 }], ["prime ℓ=4", { name: "prime", ell: 4 }], ["genmd4", { name: "genmd4" }]];
   const steppers = variants.map(([, method]) => stepper(parseTrainConfig({ ...base, method })));
   const times: number[][] = variants.map(() => []);
   for (let r = 0; r < Number(values.rounds); r++) {
