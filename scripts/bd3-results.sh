@@ -27,8 +27,8 @@ for b in 4 16 1 8 64; do cfg fortunes-b$b configs/bd3-fortunes.json "{\"name\":\
 for b in 4 16; do cfg hmm-b$b configs/bd3-hmm.json "{\"name\":\"bd3\",\"block\":$b}"; done
 cfg hmm-md4 configs/bd3-hmm.json '{"name":"md4"}'
 if [ "$WHAT" != eval ]; then
-  while pgrep -f "bd3-results/fortunes-b16.json" > /dev/null; do sleep 10; done   # a run of an earlier invocation
-  for run in fortunes-b4 fortunes-b16 fortunes-b1 fortunes-b64 hmm-b4 hmm-b16 hmm-md4 fortunes-b8; do
+  # in this order (docs/results/bd3.md: the first six were run, hmm-b16 and fortunes-b8 were not)
+  for run in fortunes-b4 fortunes-b16 fortunes-b1 fortunes-b64 hmm-b4 hmm-md4 hmm-b16 fortunes-b8; do
     case $run in fortunes-*) train $run "$STOP";; *) train $run "$HMM_STOP";; esac
   done
 fi
@@ -41,9 +41,14 @@ done
 # HMM oracle at equal NFE (network denoising calls per sequence): MD4 T ∈ {16, 32, 64, 128} over L = 64;
 # L′ = 4 (16 blocks) with T/16 steps per block; L′ = 16 (4 blocks) with T/4 steps per block; first-hitting = L calls
 H="-n 128 --seed 0 --json"
-node bin/maskdiff.js eval-samplers --checkpoint "$(last hmm-md4)" --samplers ancestral --steps 16,32,64,128 $H > "$OUT/hmm-md4.samplers.jsonl"
-node bin/maskdiff.js eval-samplers --checkpoint "$(last hmm-b4)" --samplers ancestral --steps 1,2,4,8 --no-reference $H > "$OUT/hmm-b4.samplers.jsonl"
-node bin/maskdiff.js eval-samplers --checkpoint "$(last hmm-b4)" --samplers first-hitting --steps 4 --no-reference $H >> "$OUT/hmm-b4.samplers.jsonl"
-node bin/maskdiff.js eval-samplers --checkpoint "$(last hmm-b16)" --samplers ancestral --steps 4,8,16,32 --no-reference $H > "$OUT/hmm-b16.samplers.jsonl"
-node bin/maskdiff.js eval-samplers --checkpoint "$(last hmm-b16)" --samplers first-hitting --steps 16 --no-reference $H >> "$OUT/hmm-b16.samplers.jsonl"
+ck() { echo "$OUT/$1/ckpt-$(printf %08d "$HMM_STOP").safetensors"; }
+[ -f "$(ck hmm-md4)" ] && node bin/maskdiff.js eval-samplers --checkpoint "$(ck hmm-md4)" --samplers ancestral --steps 16,32,64,128 --no-reference $H > "$OUT/hmm-md4.samplers.jsonl"
+if [ -f "$(ck hmm-b4)" ]; then
+  node bin/maskdiff.js eval-samplers --checkpoint "$(ck hmm-b4)" --samplers ancestral --steps 1,2,4,8 $H > "$OUT/hmm-b4.samplers.jsonl"
+  node bin/maskdiff.js eval-samplers --checkpoint "$(ck hmm-b4)" --samplers first-hitting --steps 4 --no-reference $H >> "$OUT/hmm-b4.samplers.jsonl"
+fi
+if [ -f "$(ck hmm-b16)" ]; then
+  node bin/maskdiff.js eval-samplers --checkpoint "$(ck hmm-b16)" --samplers ancestral --steps 4,8,16,32 --no-reference $H > "$OUT/hmm-b16.samplers.jsonl"
+  node bin/maskdiff.js eval-samplers --checkpoint "$(ck hmm-b16)" --samplers first-hitting --steps 16 --no-reference $H >> "$OUT/hmm-b16.samplers.jsonl"
+fi
 echo "results in $OUT"

@@ -51,7 +51,7 @@ export interface GenerateOptions extends SampleOptions {
   stopToken?: number;
 }
 
-/** Generated sequences (of their own lengths when a stop rule cut them) and the summed cost counters. */
+/** Generated sequences (of their own lengths when a stop rule cut them) and the cost counters, summed over the loop's calls. */
 export interface GenerateResult {
   sequences: Int32Array[];
   stats: SampleStats;

@@ -2,6 +2,8 @@
  * Block-by-block generation (§5.5): each block starts all-masked and is denoised by one call of the shared sampling loop,
  * next to the clean earlier blocks (keys and values from a KvCache, or recomputed). Past the trained length the context
  * slides by whole blocks: the model always sees at most the trained length, positions from 0, re-encoded after each slide.
+ * Sequences are generated one after the other: the loop re-predicts only the rows that changed, without saying which
+ * sequence a row belongs to, so a block Denoiser is bound to one sequence's prefix (every row it sees shares it).
  */
 import type { Denoiser } from "../../diffusion/denoiser.js";
 import type { Parameterization } from "../../diffusion/parameterization.js";
