@@ -1,11 +1,12 @@
 /** `npm run bench -- <suite> [options]`: performance suites measured against the PyTorch peer (bench/torch_peer.py). */
 import { benchDdp } from "./ddp.js";
+import { benchBd3 } from "./bd3.js";
 import { benchEngine } from "./engine.js";
 import { benchLoop } from "./loop.js";
 import { benchMethods } from "./methods.js";
 import { benchSamplers } from "./samplers.js";
 
-const suites: Record<string, (argv: string[]) => void | Promise<void>> = { ddp: benchDdp, engine: benchEngine, loop: benchLoop, methods: benchMethods, prime: benchMethods, samplers: benchSamplers };
+const suites: Record<string, (argv: string[]) => void | Promise<void>> = { bd3: benchBd3, ddp: benchDdp, engine: benchEngine, loop: benchLoop, methods: benchMethods, prime: benchMethods, samplers: benchSamplers };
 const [name = "engine", ...rest] = process.argv.slice(2);
 const suite = suites[name];
 if (!suite) {

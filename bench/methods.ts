@@ -6,37 +6,10 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { manualSeed, randint, tidy } from "../src/engine/index.js";
-import { Rng } from "../src/engine/rng.js";
-import { scheduleFromName } from "../src/diffusion/schedule.js";
-import { antithetic } from "../src/diffusion/time-sampling.js";
-import { methodNamed } from "../src/methods/registry.js";
-import { AdamW } from "../src/optim/index.js";
-import { parseTrainConfig, type TrainConfig } from "../src/train/config.js";
+import { parseTrainConfig } from "../src/train/config.js";
+import { median, stepper } from "./train-step.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-
-/** A timed training step of one method variant. */
-function stepper(config: TrainConfig): () => number {
-  manualSeed(0);
-  const model = methodNamed(config.method.name).build(config, 27);
-  const opt = new AdamW(model.network.parameters(), { lr: 1e-4 });
-  const schedule = scheduleFromName(config.diffusion.schedule);
-  const rng = new Rng(1);
-  const { batch } = config.train;
-  const L = config.data.seqLen;
-  return () => {
-    const t0 = performance.now();
-    tidy(() => {
-      const x = randint(0, 27, [batch, L]);
-      const { loss } = model.loss({ x, t: antithetic(batch, rng, config.diffusion.tMin), schedule });
-      loss.backward();
-    });
-    opt.update();
-    opt.zeroGrad();
-    return performance.now() - t0;
-  };
-}
 
 /** Runs the methods' step-time benchmark with CLI-style arguments. */
 export function benchMethods(argv: string[]): void {
@@ -52,8 +25,7 @@ export function benchMethods(argv: string[]): void {
     });
     process.stderr.write(`  round ${r + 1} done\n`);
   }
-  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const rows = variants.map(([name], i) => ({ variant: name, median_ms: +med(times[i]!).toFixed(2), ratio_to_md4: +(med(times[i]!) / med(times[0]!)).toFixed(3) }));
+  const rows = variants.map(([name], i) => ({ variant: name, median_ms: +median(times[i]!).toFixed(2), ratio_to_md4: +(median(times[i]!) / median(times[0]!)).toFixed(3) }));
   if (values.json) return console.log(JSON.stringify(rows));
   console.log("| variant (quickstart DiT, batch 32, L = 64) | median train step ms | ratio to MD4 |");
   console.log("|---|---|---|");

@@ -26,6 +26,7 @@ import { consistentSet } from "../src/diffusion/parameterization.js";
 import { tokenLayout } from "../src/diffusion/state-layout.js";
 import { benchEnv, peerEnv, peerUnavailable, runPeer } from "./peer.js";
 import { peakRss, scaleRows } from "./sampler-scale.js";
+import { benchBd3 } from "./bd3.js";
 
 const defaultPolicies = "ancestral,confidence-prob,remdm-cap,remdm-rescale,remdm-conf,remdm-loop,remdm-loop-conf,fb,dfm,block-ancestral:block=16";
 
@@ -140,7 +141,10 @@ export async function benchSamplers(argv: string[]): Promise<void> {
     }
     return row;
   });
-  if (values.json) return rows.forEach((r) => console.log(JSON.stringify(r)));
+  if (values.json) {
+    rows.forEach((r) => console.log(JSON.stringify(r)));
+    return benchBd3(["--json"]); // block diffusion: KV-cached generation and the 2L training pass
+  }
   console.log(`quickstart-sized DiT (random weights, time-agnostic), B=${B}, L=${L}, T=${T}` +
     (versus ? `; ancestral vs PyTorch: median of ${rounds} interleaved rounds, PyTorch allocator ${versus.allocator}` : ""));
   console.log("| sampler | tokens/s | seconds | NFE | non-cached NFE | torch tokens/s | torch non-cached NFE | ratio (ours/torch throughput) |");
@@ -149,4 +153,5 @@ export async function benchSamplers(argv: string[]): Promise<void> {
   for (const r of rows) {
     console.log(`| ${r.sampler} | ${r.tokens_per_s} | ${r.seconds} | ${r.nfe} | ${r.nfe_noncached} | ${cell(r.torch_tokens_per_s)} | ${cell(r.torch_nfe_noncached)} | ${cell(r.ratio)} |`);
   }
+  benchBd3(values.json ? ["--json"] : []); // block diffusion: KV-cached generation and the 2L training pass
 }

@@ -14,6 +14,8 @@ export interface States {
 export interface PredictExtras {
   /** A latent vector per sequence, row-major [batch, latentDim] (VMD). */
   latent?: Float64Array;
+  /** Clean tokens [batch, length] whose earlier blocks the prediction of each block reads (block diffusion). */
+  context?: Int32Array;
 }
 
 /** The latent variable of a latent-variable denoiser (VMD-style): a per-sequence z with prior N(0, I) and an encoder. */

@@ -17,9 +17,9 @@ export function stratifiedTimes(batch: number, tMin = 1e-3): Tensor {
 /** Uniform [0, 1) float32 noise of a shape whose first dimension is the batch. */
 export type BatchUniform = (shape: number[]) => Tensor;
 
-/** Masks each position independently with probability maskProb[b] (= 1 − α(t_b)); returns the mask (bool [B, S]). */
+/** Masks each position independently with probability maskProb [B] (= 1 − α(t_b)) or [B, S] (one per position); returns the mask (bool [B, S]). */
 export function drawMask(shape: [number, number], maskProb: Tensor, uniform: BatchUniform = rand): Tensor {
-  return tidy(() => uniform(shape).lt(maskProb.unsqueeze(1)));
+  return tidy(() => uniform(shape).lt(maskProb.shape.length === 1 ? maskProb.unsqueeze(1) : maskProb));
 }
 
 /** z = MASK where masked, x elsewhere. */

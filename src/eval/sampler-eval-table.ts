@@ -22,7 +22,7 @@ export function samplerEvalMarkdown(rows: SamplerEvalRow[], heading: string): st
   for (const r of rows) {
     lines.push(
       `| ${r.sampler} | ${r.T ?? "—"} | ${fx(r.oracle_nll, 4)} ± ${fx(r.oracle_nll_stderr, 4)} | ${fx(r.unigram_entropy, 3)} | ${fx(r.sample_entropy, 3)} | ` +
-        `${fx(r.trigram_kl, 3)} | ${fx(r.trigram_kl_true_model, 3)} | ${fx(r.trigram_kl_model_true, 3)} | ${r.nfe} | ${r.nfe_noncached} | ${r.T === null ? "—" : `${fx(r.nfe_per_sequence, 1)} (${fx(r.nfe_per_sequence_formula, 1)})`} | ${fx(r.seconds, 2)} |`,
+        `${fx(r.trigram_kl, 3)} | ${fx(r.trigram_kl_true_model, 3)} | ${fx(r.trigram_kl_model_true, 3)} | ${r.nfe} | ${r.nfe_noncached} | ${r.T === null ? "—" : `${fx(r.nfe_per_sequence, 1)} (${Number.isNaN(r.nfe_per_sequence_formula) ? "—" : fx(r.nfe_per_sequence_formula, 1)})`} | ${fx(r.seconds, 2)} |`,
     );
   }
   return lines.join("\n");

@@ -4,6 +4,8 @@
  * sampler's cost (NFE, non-cached NFE, seconds). A reference row scores N sequences of the HMM itself.
  */
 import type { Denoiser } from "../diffusion/denoiser.js";
+import type { SampleOptions } from "../diffusion/samplers/sample-options.js";
+import type { GenerateResult } from "../methods/method.js";
 import { idleStepStats } from "../diffusion/idle-steps.js";
 import type { Schedule } from "../diffusion/schedule.js";
 import { sample, type SamplerPolicy } from "../diffusion/samplers/index.js";
@@ -33,7 +35,10 @@ export interface SamplerEvalRow extends SampleScores {
   nfe_noncached: number;
   /** Network rows per sequence: the measured per-sequence N-NFE (a sequence is re-predicted only after it changed). */
   nfe_per_sequence: number;
-  /** The closed form T − E[idle steps] of a sequence of L·ℓ positions (§3.9), for comparison; exact for ancestral sampling up to the last steps. */
+  /**
+   * The closed form T − E[idle steps] of a sequence of L·ℓ positions (§3.9), for comparison; exact for ancestral sampling
+   * up to the last steps. NaN when a method's own generator drew the samples (block by block: the formula does not apply).
+   */
   nfe_per_sequence_formula: number;
   /** Wall time of the sample() call in seconds. */
   seconds: number;
@@ -55,6 +60,8 @@ export interface SamplerEvalOptions {
   topP?: number;
   /** Trigram smoothing pseudo-count (default DEFAULT_TRIGRAM_ALPHA). */
   trigramAlpha?: number;
+  /** Draws the samples (default: the loop over the whole sequence, sample(denoiser, ...)); a method's own generator (block diffusion). */
+  generate?: (policy: SamplerPolicy, opts: SampleOptions) => GenerateResult;
   /** Include the reference row first (default true). */
   reference?: boolean;
   /** Called after each row, e.g. for progress. */
@@ -90,7 +97,7 @@ export function evaluateSamplers(denoiser: Denoiser, oracle: OracleReference, o:
       sampler, T, oracle_nll: sc.oracle_nll, oracle_nll_stderr: sc.oracle_nll_stderr, true_entropy: oracle.entropyRate,
       unigram_entropy: sc.unigram_entropy, trigram_kl: sc.trigram_kl, trigram_kl_true_model: sc.trigram_kl_true_model,
       trigram_kl_model_true: sc.trigram_kl_model_true, nfe, nfe_noncached: nfeNonCached, seconds,
-      nfe_per_sequence: rows / o.n, nfe_per_sequence_formula: T === null ? 0 : idleStepStats({ schedule: o.schedule, tokens: L / denoiser.layout.groupSize, ell, steps: T }).nonCachedNfe,
+      nfe_per_sequence: rows / o.n, nfe_per_sequence_formula: T === null ? 0 : o.generate ? NaN : idleStepStats({ schedule: o.schedule, tokens: L / denoiser.layout.groupSize, ell, steps: T }).nonCachedNfe,
       true_window_entropy: oracle.windowEntropy.mean, true_unigram_entropy: oracle.unigramEntropy, sample_entropy: sc.sample_entropy,
     };
     out.push(row);
@@ -106,9 +113,11 @@ export function evaluateSamplers(denoiser: Denoiser, oracle: OracleReference, o:
     for (const T of o.steps) {
       const policy: SamplerPolicy = policyFromSpec(spec); // fresh per call: policies may keep per-call state
       const t0 = performance.now();
-      const r = sample(denoiser, policy, { batch: o.n, length: L, steps: T, schedule: o.schedule, rng: new Rng(o.seed), topP: o.topP });
+      const opts: SampleOptions = { batch: o.n, length: L, steps: T, schedule: o.schedule, rng: new Rng(o.seed), topP: o.topP };
+      const r = o.generate ? o.generate(policy, opts) : sample(denoiser, policy, opts);
       const seconds = (performance.now() - t0) / 1000;
-      emit(spec, T, rows(r.tokens, o.n, L), r.stats.nfe, r.stats.nfeNonCached, seconds, r.stats.predictedRows);
+      const seqs = "sequences" in r ? r.sequences : rows(r.tokens, o.n, L);
+      emit(spec, T, seqs, r.stats.nfe, r.stats.nfeNonCached, seconds, r.stats.predictedRows);
     }
   }
   return out;

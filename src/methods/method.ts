@@ -6,6 +6,8 @@ import type { BoundSpec } from "../diffusion/bounds.js";
 import type { Denoiser } from "../diffusion/denoiser.js";
 import type { BatchUniform } from "../diffusion/process.js";
 import type { Schedule } from "../diffusion/schedule.js";
+import type { SamplerPolicy } from "../diffusion/samplers/policy.js";
+import type { SampleOptions, SampleStats } from "../diffusion/samplers/sample-options.js";
 import type { DenoisingNetwork } from "../models/net-denoiser.js";
 import type { TrainConfig } from "../train/config.js";
 
@@ -21,7 +23,7 @@ export interface LossOutput {
 export interface LossInput {
   /** Clean tokens int64 [B, L]. */
   x: Tensor;
-  /** One diffusion time per sequence [B] (drawn by the trainer). */
+  /** Diffusion times drawn by the trainer: Method.timesPerSequence per sequence, sequence-major [B·k] (k = 1: one per sequence). */
   t: Float64Array;
   schedule: Schedule;
   /** Optimiser steps taken before this one (for annealed terms; absent: fully annealed). */
@@ -46,6 +48,20 @@ export interface MethodModel {
    * config's diffusion.schedule for evaluation and sampling. Absent for fixed schedules.
    */
   learnedSchedule?(): Schedule;
+  /** Draws sequences with a policy, for methods that generate piece by piece (block diffusion); see generate() in generate.ts. */
+  generate?(policy: SamplerPolicy, opts: GenerateOptions): GenerateResult;
+}
+
+/** Options of a generation: the loop's options (length = tokens to generate), plus a stop rule. */
+export interface GenerateOptions extends SampleOptions {
+  /** A token id that ends a sequence (kept as its last token); only methods that generate left to right honour it. */
+  stopToken?: number;
+}
+
+/** Generated sequences (of their own lengths when a stop rule cut them) and the cost counters, summed over the loop's calls. */
+export interface GenerateResult {
+  sequences: Int32Array[];
+  stats: SampleStats;
 }
 
 /** A method: a folder in src/methods with one registry line. */
@@ -64,4 +80,6 @@ export interface Method {
   readonly samplerLimits?: string;
   /** One line describing the method's setting for a config (printed by train). */
   describe(config: TrainConfig): string;
+  /** Diffusion times the trainer draws per sequence (default 1; block diffusion: one per block). */
+  timesPerSequence?(config: TrainConfig): number;
 }

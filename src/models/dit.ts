@@ -1,6 +1,6 @@
 /** The DiT denoiser, assembled from the four seams: (state, time, latent) -> logits over the real classes. */
-import { keep, tidy, type Tensor } from "../engine/index.js";
-import { DiTBlock, Module, rotaryTables } from "../nn/index.js";
+import { keep, tensor, tidy, type Tensor } from "../engine/index.js";
+import { DiTBlock, Module, rotaryTables, rotaryTablesAt, type LayerKv } from "../nn/index.js";
 import { bidirectional } from "./attention-masks.js";
 import { ModulatedHead } from "./output-head.js";
 import type { AttentionMask, Conditioning, InputEncoder, OutputHead } from "./seams.js";
@@ -30,6 +30,16 @@ export interface DiTSeams {
   conditioning?: Conditioning;
   attentionMask?: AttentionMask;
   head?: OutputHead;
+}
+
+/** How the n tokens of one pass see each other and earlier tokens (block diffusion's passes; see DiT.pass). */
+export interface AttentionView {
+  /** Rotary position of each of the n tokens. */
+  positions: ArrayLike<number>;
+  /** Boolean [n, P + n], true where a token may attend to a key (the P earlier tokens first), or null: every key. */
+  mask: Tensor | null;
+  /** Per layer, the keys and values of P earlier tokens (null: none). */
+  past?: LayerKv[] | null;
 }
 
 /** Encoder -> adaLN-zero DiT blocks with RoPE under the attention mask -> head. */
@@ -73,11 +83,35 @@ export class DiT extends Module {
    */
   forward(z: Tensor, t: Tensor, latent?: Tensor): Tensor {
     return tidy(() => {
-      const c = this.conditioning.forward(t, latent);
-      let x = this.encoder.forward(z);
+      const x = this.encoder.forward(z);
       const tables = this.tables(x.shape[1]!, z.device);
-      for (const b of this.blocks) x = b.forward(x, c, tables, tables.mask);
-      return this.head.forward(x, c);
+      return this.run(x, t, latent, tables, tables.mask, null).logits;
     });
+  }
+
+  /**
+   * One pass under an explicit view (rotary positions, mask, cached keys/values of earlier tokens), ignoring the
+   * attentionMask seam: logits [B, n, classes] and, per layer, the n tokens' own keys and values.
+   */
+  pass(z: Tensor, t: Tensor, view: AttentionView, latent?: Tensor): { logits: Tensor; kv: LayerKv[] } {
+    return tidy(() => {
+      const x = this.encoder.forward(z);
+      const n = x.shape[1]!;
+      if (view.positions.length !== n) throw new Error(`DiT.pass: ${view.positions.length} positions for ${n} tokens`);
+      const rope = rotaryTablesAt(tensor(Float32Array.from(view.positions), [n], { device: z.device }), this.config.d / this.config.heads);
+      return this.run(x, t, latent, rope, view.mask, view.past ?? null);
+    });
+  }
+
+  /** The blocks and the head on encoded tokens x [B, n, D]. */
+  private run(x: Tensor, t: Tensor, latent: Tensor | undefined, rope: { cos: Tensor; sin: Tensor }, mask: Tensor | null, past: LayerKv[] | null): { logits: Tensor; kv: LayerKv[] } {
+    const c = this.conditioning.forward(t, latent);
+    const kv: LayerKv[] = [];
+    this.blocks.forEach((b, i) => {
+      const r = b.forwardKv(x, c, rope, mask, past?.[i] ?? null);
+      x = r.x;
+      kv.push({ k: r.k, v: r.v });
+    });
+    return { logits: this.head.forward(x, c), kv };
   }
 }

@@ -1,6 +1,6 @@
 /** The adaLN-zero DiT block: modulated attention and MLP with gated residuals. */
 import { layerNorm, tidy, type Tensor } from "../engine/index.js";
-import { SelfAttention } from "./attention.js";
+import { SelfAttention, type LayerKv } from "./attention.js";
 import { Linear } from "./linear.js";
 import { Mlp } from "./mlp.js";
 import { Module } from "./module.js";
@@ -25,13 +25,22 @@ export class DiTBlock extends Module {
 
   /** x: [B, S, D]; c: conditioning [B, condDim] (per sequence) or [B, S, condDim] (per position); mask as in SelfAttention. */
   forward(x: Tensor, c: Tensor, rope: { cos: Tensor; sin: Tensor }, mask: Tensor | null = null): Tensor {
+    return tidy(() => this.forwardKv(x, c, rope, mask, null).x);
+  }
+
+  /** As forward, attending also to `past` keys and values (see SelfAttention.forwardKv); returns the new tokens' keys and values too. */
+  forwardKv(x: Tensor, c: Tensor, rope: { cos: Tensor; sin: Tensor }, mask: Tensor | null, past: LayerKv | null): { x: Tensor } & LayerKv {
     // Nested tidy scopes free each sub-layer's temporaries as soon as it is done (autograd keeps
     // what backward needs), which keeps the working set as small as PyTorch's.
     return tidy(() => {
       const [sh1, sc1, g1, sh2, sc2, g2] = perPosition(this.ada.forward(c)).chunk(6, -1) as Tensor[];
       const d = [this.dim];
-      const y = tidy(() => x.add(g1!.mul(this.attn.forward(layerNorm(x, d).mul(sc1!.add(1)).add(sh1!), rope, mask))));
-      return tidy(() => y.add(g2!.mul(this.mlp.forward(layerNorm(y, d).mul(sc2!.add(1)).add(sh2!)))));
+      const a = tidy(() => {
+        const r = this.attn.forwardKv(layerNorm(x, d).mul(sc1!.add(1)).add(sh1!), rope, mask, past);
+        return { y: x.add(g1!.mul(r.out)), k: r.k, v: r.v };
+      });
+      const out = tidy(() => a.y.add(g2!.mul(this.mlp.forward(layerNorm(a.y, d).mul(sc2!.add(1)).add(sh2!)))));
+      return { x: out, k: a.k, v: a.v };
     });
   }
 }

@@ -221,6 +221,7 @@ async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainO
   const drawTimes = config.diffusion.timeSampling === "antithetic" ? antithetic : stratified;
   const share = dp.share(tc.batch);
   const uniform = dp.uniform(share);
+  const timesPerSequence = method.timesPerSequence?.(config) ?? 1;
   let lastValid: NelboReport | null = null;
   let lastPath = "";
   const end = Math.min(tc.steps, opts.stopAfter ?? Infinity);
@@ -229,7 +230,8 @@ async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainO
     const t0 = performance.now();
     opt.lr = warmupCosine(step, { peak: tc.lr, warmup: tc.warmup, total: tc.steps, min: tc.minLr });
     const batch = reader.next(share);
-    const t = drawTimes(tc.batch, rng, config.diffusion.tMin).subarray(share.first, share.first + share.count);
+    // times of the whole global batch (k per sequence, sequence-major), this rank's rows sliced out
+    const t = drawTimes(tc.batch * timesPerSequence, rng, config.diffusion.tMin).subarray(share.first * timesPerSequence, (share.first + share.count) * timesPerSequence);
     const local = tidy(() => {
       const x = tensor(batch.data, [share.count, config.data.seqLen], { dtype: "int64" });
       const out = built.loss({ x, t, schedule, uniform, step });

@@ -84,6 +84,7 @@ export function evalSamplersCommand(): Command {
       const rows = evaluateSamplers(model.denoiser(), oracle, {
         samplers, steps, n: o.n, seed: o.seed, topP: o.topP, trigramAlpha: o.trigramAlpha, reference: o.reference,
         schedule: modelSchedule(model, meta.config), onRow: progress,
+        ...(model.generate ? { generate: model.generate } : {}),
       });
       const heading = `## eval-samplers: ${o.checkpoint} (step ${meta.step}), L = ${L}, N = ${o.n}, seed ${o.seed}, top-p ${o.topP}`;
       if (o.json) for (const r of rows) console.log(JSON.stringify(r));

@@ -2,18 +2,18 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { Rng } from "../../engine/rng.js";
 import { scheduleFromName } from "../../diffusion/schedule.js";
-import { encodeTemplate, statePositions } from "../../diffusion/state-layout.js";
+import { encodeTemplate, statePositions, type StateLayout } from "../../diffusion/state-layout.js";
 import {
   joinSamplerSpec,
   parseSamplerSpec,
-  sample,
   samplerNames,
   splitSamplerSpec,
   type SamplerPolicy,
   type SampleStats,
 } from "../../diffusion/samplers/index.js";
 import type { TokenDataset } from "../../data/dataset.js";
-import type { MethodModel } from "../../methods/method.js";
+import type { GenerateResult, MethodModel } from "../../methods/method.js";
+import { generate } from "../../methods/generate.js";
 import { checkSampleMemory } from "../../engine/memory-check.js";
 import { loadModel } from "../load-model.js";
 import { seedArg, intAtLeast, intInRange, MAX_SAMPLE_STEPS, probability } from "../options.js";
@@ -46,6 +46,8 @@ export interface DrawOptions {
   supported?: readonly string[];
   /** Why the others are refused (the method's samplerLimits). */
   supportedWhy?: string;
+  /** A stop token id (methods that generate left to right). */
+  stop?: number;
 }
 
 /** Sampler option flags of the sample command and the spec key each one sets. */
@@ -93,7 +95,7 @@ function policyFor(sampler: string, values: Record<string, number | string | und
   }
 }
 
-/** Samples n sequences; returns their decoded text, tokens and the sampler's cost counters. */
+/** Samples n sequences; returns their decoded text, tokens and the sampler's cost counters (summed over the sequences). */
 export function drawSamples(model: MethodModel, data: TokenDataset, o: DrawOptions): { text: string; tokens: number[]; stats: SampleStats }[] {
   const name = splitSamplerSpec(o.sampler).name;
   if (o.supported && !o.supported.includes(name)) throw new UserError(`sampler '${name}' does not work with this model's method; supported: ${o.supported.join(", ")}${o.supportedWhy ? ` (${o.supportedWhy})` : ""}`);
@@ -101,37 +103,55 @@ export function drawSamples(model: MethodModel, data: TokenDataset, o: DrawOptio
   if (o.grid !== undefined && policy.grid !== undefined && o.grid !== policy.grid)
     throw new UserError(`--grid ${o.grid}: sampler '${policy.name}' runs on the '${policy.grid}' grid linspace(1, 1e-5, T+1) (compat=official); drop --grid or the compat option`);
   const L = o.length;
-  const denoiser = model.denoiser();
+  const layout = model.denoiser().layout;
+  // block-wise methods check block-level sizes themselves; the others are sampled over all L tokens at once
+  if (!model.generate) checkPolicyFits(policy, layout, o.n, L, o.steps);
+  if (o.stop !== undefined && !model.generate) throw new UserError("--stop: this model's method generates every position at once; a stop token needs a method that generates left to right");
+  let prompt: Int32Array | undefined;
+  if (o.template !== undefined) {
+    if (model.generate) throw new UserError("--template: this model's method generates block by block from its own start; templates work with the methods that sample every position at once");
+    const given = templateTokens(data, o.template);
+    if (given.length !== L) throw new UserError(`--template has ${given.length} positions but the sequence length is ${L} (drop --length, or make them agree)`);
+    try {
+      prompt = encodeTemplate(layout, given);
+    } catch (e) {
+      throw new UserError(`--template: ${(e as Error).message}`);
+    }
+  }
+  let r: GenerateResult;
+  try {
+    r = generate(model, policy, {
+      prompt, latent: o.latent, decode: o.decode, batch: o.n, length: L, steps: o.steps, schedule: model.learnedSchedule?.() ?? scheduleFromName(o.schedule), rng: new Rng(o.seed),
+      topP: o.topP, topPVariant: o.topPVariant, grid: o.grid, stopToken: o.stop,
+    });
+  } catch (e) {
+    if (!model.generate || e instanceof UserError) throw e;
+    throw new UserError(`sampler '${policy.name}' with T = ${o.steps} per block: ${(e as Error).message}`);
+  }
+  return r.sequences.map((seq) => ({ text: data.decode(seq), tokens: Array.from(seq), stats: r.stats }));
+}
+
+/** Refuses (UserError) a policy that cannot run T steps on L tokens of this layout, before any sampling. */
+function checkPolicyFits(policy: SamplerPolicy, layout: StateLayout, n: number, L: number, steps: number): void {
   let S: number;
   try {
-    S = statePositions(denoiser.layout, L);
+    S = statePositions(layout, L);
   } catch (e) {
     throw new UserError(`--length ${L}: ${(e as Error).message}`);
   }
   try {
     // policies check what depends on L and T (e.g. T ≥ number of blocks) in begin()
-    policy.begin?.({ batch: o.n, length: S, layout: denoiser.layout, steps: o.steps, tokens: new Int32Array(o.n * S).fill(denoiser.layout.maskId), fixed: null });
+    policy.begin?.({ batch: n, length: S, layout, steps, tokens: new Int32Array(n * S).fill(layout.maskId), fixed: null });
   } catch (e) {
-    throw new UserError(`sampler '${policy.name}' with T = ${o.steps}, L = ${L}: ${(e as Error).message}`);
+    throw new UserError(`sampler '${policy.name}' with T = ${steps}, L = ${L}: ${(e as Error).message}`);
   }
-  let prompt: Int32Array | undefined;
-  if (o.template !== undefined) {
-    const given = templateTokens(data, o.template);
-    if (given.length !== L) throw new UserError(`--template has ${given.length} positions but the sequence length is ${L} (drop --length, or make them agree)`);
-    try {
-      prompt = encodeTemplate(denoiser.layout, given);
-    } catch (e) {
-      throw new UserError(`--template: ${(e as Error).message}`);
-    }
-  }
-  const r = sample(denoiser, policy, {
-    prompt, latent: o.latent, decode: o.decode, batch: o.n, length: L, steps: o.steps, schedule: model.learnedSchedule?.() ?? scheduleFromName(o.schedule), rng: new Rng(o.seed),
-    topP: o.topP, topPVariant: o.topPVariant, grid: o.grid,
-  });
-  return Array.from({ length: o.n }, (_, b) => {
-    const tokens = Array.from(r.tokens.subarray(b * L, (b + 1) * L));
-    return { text: data.decode(tokens), tokens, stats: r.stats };
-  });
+}
+
+/** The token id whose decoded text is `text` (one token), or a UserError. */
+export function stopTokenOf(data: TokenDataset, text: string): number {
+  const unescaped = text === "\\n" ? "\n" : text;
+  for (let v = 0; v < data.vocabSize; v++) if (data.decode([v]) === unescaped) return v;
+  throw new UserError(`--stop '${text}': no single token of dataset '${data.name}' decodes to it; give one character of its alphabet (\\n for a newline)`);
 }
 
 /** The sample command. */
@@ -139,7 +159,7 @@ export function sampleCommand(): Command {
   const cmd = new Command("sample")
     .description("draw samples from a trained checkpoint")
     .requiredOption("--checkpoint <file>", "a ckpt-*.safetensors file written by maskdiff train")
-    .option("--steps <T>", `sampling steps, 1 to ${MAX_SAMPLE_STEPS} (default: the sequence length; may exceed it)`, intInRange(1, MAX_SAMPLE_STEPS))
+    .option("--steps <T>", `sampling steps, 1 to ${MAX_SAMPLE_STEPS}, per block for block-wise methods (default: the sequence length; may exceed it)`, intInRange(1, MAX_SAMPLE_STEPS))
     .option(
       "--sampler <spec>",
       `sampling policy, NAME or NAME:key=value,... (keys as the flags below, e.g. remdm-loop:eta=0.02,t_on=0.55); NAME one of: ${samplerNames.join(", ")}`,
@@ -159,10 +179,11 @@ export function sampleCommand(): Command {
     );
   for (const [, flag, , help] of samplerFlags) cmd.option(flag, help, flag === "--block <n>" ? intAtLeast(1) : finiteNumber);
   return cmd
-    .option("--length <L>", "sequence length (default: the trained length, or the template's)", intAtLeast(1))
+    .option("--length <L>", "sequence length (default: the trained length, or the template's; block-wise methods go past the trained length with a sliding context)", intAtLeast(1))
     .addOption(new Option("--decode <how>", "value of a revealed token: a draw from μ, or its most probable class (VMD's sampler)").choices(["sample", "argmax"]).default("sample"))
     .addOption(new Option("--latent <mode>", "latent-variable models (vmd): z ~ N(0, I) drawn once per sequence and held (the paper's), or redrawn every step (VADD's)").choices(["fixed", "per-step"]).default("fixed"))
     .option("--template <text>", "generate conditionally: given characters are kept, '_' marks a free position (e.g. \"the _____ of ___\")")
+    .option("--stop <char>", "end a sequence at this token, kept as its last one (methods that generate left to right, such as block diffusion); \\n for a newline")
     .option("--seed <s>", "random seed", seedArg(), 0)
     .option("-n, --n <n>", "number of samples", intAtLeast(1), 4)
     .option("--json", "print JSON")
@@ -174,11 +195,14 @@ export function sampleCommand(): Command {
       const { model, method, meta, data } = await loadModel(o.checkpoint);
       const length = o.length ?? (o.template === undefined ? meta.config.data.seqLen : Array.from(o.template as string).length);
       const m = meta.config.model;
-      checkSampleMemory({ vocab: data.vocabSize + 1, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond }, o.n, length);
+      // a method with its own generator (block by block) never runs the network on more than the trained length
+      const seen = model.generate ? Math.min(length, meta.config.data.seqLen) : length;
+      checkSampleMemory({ vocab: data.vocabSize + 1, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond }, o.n, seen);
       const steps = o.steps ?? length;
       const t0 = performance.now();
+      const stop = o.stop === undefined ? undefined : stopTokenOf(data, o.stop as string);
       const out = drawSamples(model, data, {
-        ...o, sampler: spec, temperature: undefined, steps, length, schedule: meta.config.diffusion.schedule, supported: method.samplers(meta.config), supportedWhy: method.samplerLimits,
+        ...o, sampler: spec, temperature: undefined, steps, length, schedule: meta.config.diffusion.schedule, supported: method.samplers(meta.config), supportedWhy: method.samplerLimits, stop,
       });
       const seconds = (performance.now() - t0) / 1000;
       const name = policy.name;

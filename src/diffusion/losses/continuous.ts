@@ -46,13 +46,14 @@ export function cleanStates(x: States, layout: StateLayout): States {
 
 /**
  * Draws y ~ q(·|y₀, t_b) for every sequence: state position i of sequence b stays clean with probability
- * keep(b, y₀ᵢ) — α(t_b) for a scalar schedule, α_{y₀ᵢ}(t_b) for a per-class one — and is masked otherwise.
+ * keep(b, y₀ᵢ, i) — α(t_b) for a scalar schedule, α_{y₀ᵢ}(t_b) for a per-class one, α at the time of i's block for
+ * block diffusion — and is masked otherwise.
  */
-export function forwardSampleBatch(y0: States, keep: (b: number, clean: number) => number, maskId: number, rng: Rng): States {
+export function forwardSampleBatch(y0: States, keep: (b: number, clean: number, i: number) => number, maskId: number, rng: Rng): States {
   const { batch, length } = y0;
   const tokens = new Int32Array(batch * length);
   for (let b = 0; b < batch; b++) {
-    for (let i = b * length; i < (b + 1) * length; i++) tokens[i] = rng.next() < keep(b, y0.tokens[i]!) ? y0.tokens[i]! : maskId;
+    for (let i = b * length; i < (b + 1) * length; i++) tokens[i] = rng.next() < keep(b, y0.tokens[i]!, i - b * length) ? y0.tokens[i]! : maskId;
   }
   return { tokens, batch, length };
 }

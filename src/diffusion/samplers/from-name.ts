@@ -4,6 +4,7 @@ import { blockPolicy } from "./block.js";
 import { confidencePolicy } from "./confidence.js";
 import type { ConfidenceScore } from "./confidence-score.js";
 import { dfmPolicy, fbPolicy } from "./correctors.js";
+import { firstHittingPolicy } from "./first-hitting.js";
 import type { SamplerPolicy } from "./policy.js";
 import { remdmCapPolicy, remdmRescalePolicy } from "./remdm-cap-rescale.js";
 import { remdmCapConfPolicy, remdmConfPolicy } from "./remdm-conf.js";
@@ -31,6 +32,7 @@ export const samplerNames = [
   "block-confidence-prob",
   "block-confidence-margin",
   "block-confidence-entropy",
+  "first-hitting",
 ] as const;
 
 /** One of samplerNames. */
@@ -66,6 +68,7 @@ const entries: Record<SamplerName, Entry> = {
   "block-confidence-prob": block(confidence("prob")),
   "block-confidence-margin": block(confidence("margin")),
   "block-confidence-entropy": block(confidence("entropy")),
+  "first-hitting": { keys: [], make: () => firstHittingPolicy() },
 };
 
 /** The entry of `name`; throws an Error listing the valid names for an unknown one. */

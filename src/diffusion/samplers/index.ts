@@ -17,6 +17,7 @@ export { checkLoopShape, loopPhase, loopPhaseSchedule, loopSchedule, type LoopSh
 export { remdmLoopPolicy, type LoopOptions } from "./remdm-loop.js";
 export { dfmBeta, dfmPolicy, dfmSigma, fbPolicy, fbSigma } from "./correctors.js";
 export { blockPolicy, blockStep, defaultBlock, type BlockOptions } from "./block.js";
+export { firstHittingPolicy } from "./first-hitting.js";
 export { samplerFromName, samplerNames, samplerOptionKeys, type SamplerName, type SamplerOptions } from "./from-name.js";
 export { specKeys, type SpecKey } from "./sampler-options.js";
 export { joinSamplerSpec, parseSamplerSpec, samplerOptionsFromSpec, splitSamplerSpec, type SpecParts } from "./spec.js";

@@ -1,0 +1,93 @@
+/**
+ * Block-by-block generation (§5.5): each block starts all-masked and is denoised by one call of the shared sampling loop,
+ * next to the clean earlier blocks (keys and values from a KvCache, or recomputed). Past the trained length the context
+ * slides by whole blocks: the model always sees at most the trained length, positions from 0, re-encoded after each slide.
+ * Sequences are generated one after the other: the loop re-predicts only the rows that changed, without saying which
+ * sequence a row belongs to, so a block Denoiser is bound to one sequence's prefix (every row it sees shares it).
+ */
+import type { Denoiser } from "../../diffusion/denoiser.js";
+import type { Parameterization } from "../../diffusion/parameterization.js";
+import { sample } from "../../diffusion/samplers/loop.js";
+import type { SamplerPolicy } from "../../diffusion/samplers/policy.js";
+import type { SampleStats } from "../../diffusion/samplers/sample-options.js";
+import type { StateLayout } from "../../diffusion/state-layout.js";
+import type { DiT } from "../../models/dit.js";
+import type { GenerateOptions, GenerateResult } from "../method.js";
+import { cachedBlockDenoiser, recomputingBlockDenoiser } from "./block-denoiser.js";
+import { KvCache } from "./kv-cache.js";
+
+/** A block-diffusion model as the generator needs it. */
+export interface BlockModel {
+  network: DiT;
+  layout: StateLayout;
+  parameterization: Parameterization;
+  blockSize: number;
+  /** The trained sequence length: the context never grows past it. */
+  window: number;
+}
+
+/** Options of generateBlocks. */
+export interface BlockGenerateOptions extends GenerateOptions {
+  /** Read the clean blocks' keys and values from a cache (default true) or recompute the prefix at every call (exact both ways). */
+  kvCache?: boolean;
+  /** Wraps each block's Denoiser, given the clean prefix it conditions on (whole blocks, positions from 0). */
+  wrap?: (denoiser: Denoiser, prefix: Int32Array) => Denoiser;
+}
+
+/** Longest clean context (whole blocks of blockSize) that fits in the window with a block of n tokens after it. */
+export function contextLimit(window: number, blockSize: number, n = blockSize): number {
+  return Math.floor((window - n) / blockSize) * blockSize;
+}
+
+/** Adds b's counters to a. */
+function addStats(a: SampleStats, b: SampleStats): void {
+  a.nfe += b.nfe;
+  a.nfeNonCached += b.nfeNonCached;
+  a.predictedRows += b.predictedRows;
+  a.idleSteps += b.idleSteps;
+}
+
+/** One sequence: blocks of opts.steps steps each (the last one cut to the length) until opts.length tokens or the stop token. */
+function generateOne(m: BlockModel, policy: SamplerPolicy, opts: BlockGenerateOptions, stats: SampleStats): Int32Array {
+  const Lb = m.blockSize;
+  const out: number[] = [];
+  const cache = opts.kvCache === false ? null : new KvCache(m.network, Lb);
+  let cacheStart = 0;
+  try {
+    while (out.length < opts.length) {
+      // the last block is as long as what is left, as a short last block was in training
+      const n = Math.min(Lb, opts.length - out.length);
+      const start = out.length - Math.min(out.length, contextLimit(m.window, Lb, n));
+      const prefix = Int32Array.from(out.slice(start));
+      if (cache && cacheStart === start) cache.append(prefix.subarray(cache.length));
+      else if (cache) {
+        cache.clear(); // the window slid: re-encode its blocks from position 0
+        cache.append(prefix);
+        cacheStart = start;
+      }
+      const base = cache ? cachedBlockDenoiser(cache, m.layout, m.parameterization) : recomputingBlockDenoiser(m.network, prefix, Lb, m.layout, m.parameterization);
+      const denoiser = opts.wrap ? opts.wrap(base, prefix) : base;
+      const r = sample(denoiser, policy, { ...opts, batch: 1, length: n, prompt: undefined });
+      addStats(stats, r.stats);
+      const stop = opts.stopToken === undefined ? -1 : r.tokens.indexOf(opts.stopToken);
+      out.push(...(stop >= 0 ? r.tokens.subarray(0, stop + 1) : r.tokens));
+      if (stop >= 0) break;
+    }
+  } finally {
+    cache?.clear();
+  }
+  return Int32Array.from(out);
+}
+
+/** opts.batch sequences of up to opts.length tokens, one after the other from one random stream; opts.steps steps per block. */
+export function generateBlocks(m: BlockModel, policy: SamplerPolicy, opts: BlockGenerateOptions): GenerateResult {
+  if (opts.prompt !== undefined) throw new Error("block generation takes no prompt");
+  for (const key of ["batch", "length", "steps"] as const) {
+    if (!Number.isInteger(opts[key]) || opts[key] < 1) throw new Error(`block generation: ${key} must be a positive integer, got ${opts[key]}`);
+  }
+  const stop = opts.stopToken;
+  if (stop !== undefined && !(Number.isInteger(stop) && stop >= 0 && stop < m.layout.classes)) throw new Error(`stop token ${stop} is outside 0..${m.layout.classes - 1}`);
+  const stats: SampleStats = { nfe: 0, nfeNonCached: 0, predictedRows: 0, idleSteps: 0 };
+  const sequences = Array.from({ length: opts.batch }, () => generateOne(m, policy, opts, stats));
+  return { sequences, stats };
+}
