@@ -5,7 +5,7 @@
  */
 import type { TopLevelSpec } from "vega-lite";
 import { REFERENCE_SAMPLER, type SamplerEvalRow } from "./sampler-eval.js";
-import { renderVegaLiteSvg } from "./vega-svg.js";
+import { figureHeader, renderVegaLiteSvg } from "./vega-svg.js";
 
 const WIDTH = 420;
 
@@ -52,10 +52,7 @@ export function samplerEvalPlotSpec(all: SamplerEvalRow[], title: string): TopLe
   ];
   const klRules: Rule[] = ref ? [{ y: ref.trigram_kl, label: `true-HMM samples ${ref.trigram_kl.toFixed(3)} (finite-N floor)`, dash: [6, 3], side: "left-below" }] : [];
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: title, fontSize: 14 },
-    background: "white",
-    padding: 12,
+    ...figureHeader(title),
     hconcat: [
       panel(rows, steps, "oracle_nll", "oracle NLL under the true HMM (± 1 s.e.)", "nats per token", nllRules, "oracle_nll_stderr"),
       panel(rows, steps, "trigram_kl", "trigram KL(true‖samples) + KL(samples‖true)", "nats (log scale)", klRules, undefined, true),

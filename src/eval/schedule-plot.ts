@@ -1,6 +1,7 @@
 /** The schedule figure: α_v(t) against t, one line per class (or the one α(t) of a scalar schedule), and the exponents. */
 import type { TopLevelSpec } from "vega-lite";
 import type { Schedule } from "../diffusion/schedule.js";
+import { figureHeader } from "./vega-svg.js";
 
 /** One class of a schedule: its label, its α(t) on a grid and, for polynomial per-class schedules, its exponent. */
 export interface ScheduleCurve {
@@ -28,10 +29,7 @@ export function schedulePlotSpec(curves: ScheduleCurve[], title: string): TopLev
   const values = curves.flatMap((c) => c.alpha.map((a, k) => ({ class: c.label, t: k / (points - 1), alpha: a })));
   const bars = curves.map((c) => ({ class: c.label, exponent: c.exponent }));
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: title, fontSize: 14 },
-    background: "white",
-    padding: 12,
+    ...figureHeader(title),
     hconcat: [
       {
         width: 380, height: 300, title: "α_v(t): probability that a class-v token is still visible at t",

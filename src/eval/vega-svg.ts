@@ -11,3 +11,8 @@ export async function renderVegaLiteSvg(spec: TopLevelSpec): Promise<string> {
     view.finalize();
   }
 }
+
+/** The project's figure header: schema, a titled white page with padding (spread into a top-level spec). */
+export function figureHeader(title: string): { $schema: string; title: { text: string; fontSize: number }; background: string; padding: number } {
+  return { $schema: "https://vega.github.io/schema/vega-lite/v6.json", title: { text: title, fontSize: 14 }, background: "white", padding: 12 };
+}
