@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { drawSamples } from "../src/cli/commands/sample.js";
+import { drawSamples } from "../src/api/draw-samples.js";
 import { UserError } from "../src/cli/user-error.js";
 import { datasetFromName } from "../src/data/index.js";
 import { methodNamed } from "../src/methods/registry.js";

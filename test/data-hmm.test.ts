@@ -8,7 +8,7 @@ import {
   datasetFromName, entropyRateBounds, HiddenMarkovModel, hmmDataset, hmmOracleOf, markovDataset, ngramProbabilities,
   randomHmm, smbEntropyRate,
 } from "../src/data/index.js";
-import { dataOptions } from "../src/cli/load-model.js";
+import { dataOptions } from "../src/train/config-dataset.js";
 import { parseTrainConfig } from "../src/train/config.js";
 
 const close = (a: number, b: number, tol: number, what: string): void =>

@@ -160,7 +160,7 @@ test("eval-samplers prints a markdown table by default", () => {
 });
 
 test("eval-samplers error paths exit 2 with one message", () => {
-  userError(runCli(["eval-samplers", "--checkpoint", markovCkpt, "--n", "4", "--steps", "2"]), /trained on 'markov', not on the HMM oracle: eval-samplers needs the oracle's exact likelihood/);
+  userError(runCli(["eval-samplers", "--checkpoint", markovCkpt, "--n", "4", "--steps", "2"]), /trained on 'markov', not on the HMM oracle: comparing samplers needs the oracle's exact likelihood/);
   userError(runCli(["eval-samplers", "--checkpoint", hmmCkpt, "--samplers", "ancestral,nosuch"]), /unknown sampler 'nosuch'/);
   userError(runCli(["eval-samplers", "--checkpoint", hmmCkpt, "--samplers", "remdm-loop:bogus=1"]), /takes no option 'bogus'/);
   userError(runCli(["eval-samplers", "--checkpoint", hmmCkpt, "--steps", "L/0"]), /--steps: .*divides by zero/);

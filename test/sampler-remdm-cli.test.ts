@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { samplerNames } from "../src/diffusion/samplers/index.js";
-import { drawSamples, specWithOptions } from "../src/cli/commands/sample.js";
-import { loadModel } from "../src/cli/load-model.js";
+import { drawSamples, specWithOptions } from "../src/api/draw-samples.js";
+import { loadModel } from "../src/api/load-model.js";
 import { UserError } from "../src/cli/user-error.js";
 import { ok, okJson, runCli, userError } from "./helpers/cli.js";
 

@@ -11,7 +11,7 @@ import { evaluateBound } from "../src/eval/evaluate.js";
 import { truncatedContinuous } from "../src/diffusion/bounds.js";
 import { loadTrainConfig } from "../src/train/config.js";
 import { train } from "../src/train/trainer.js";
-import { dataOptions } from "../src/cli/load-model.js";
+import { dataOptions } from "../src/train/config-dataset.js";
 
 test("oracle Markov chain: trained NELBO/token within 15% of the exact entropy", { timeout: 600_000 }, async (t) => {
   const config = loadTrainConfig(join(import.meta.dirname, "..", "..", "configs", "markov-oracle.json"));

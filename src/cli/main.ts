@@ -10,7 +10,7 @@ import { evalCoupledCommand } from "./commands/eval-coupled.js";
 import { sampleCommand } from "./commands/sample.js";
 import { toy2dCommand } from "./commands/toy2d.js";
 import { trainCommand } from "./commands/train.js";
-import { UserError } from "./user-error.js";
+import { MaskdiffError, UserError } from "../errors.js";
 
 const program = new Command("maskdiff")
   .description("Masked discrete diffusion models: train, sample, evaluate")
@@ -22,9 +22,9 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
-  if (e instanceof UserError) {
-    process.stderr.write(`maskdiff: ${e.message}\n`);
-    process.exit(2);
+  if (e instanceof MaskdiffError) {
+    process.stderr.write(`${e.message.startsWith("maskdiff: ") ? "" : "maskdiff: "}${e.message}\n`);
+    process.exit(e instanceof UserError ? 2 : 1);
   }
   throw e;
 }

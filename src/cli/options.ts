@@ -11,12 +11,7 @@ export function intAtLeast(min: number): (v: string) => number {
   };
 }
 
-/**
- * The most sampling steps --steps accepts (sample, eval-samplers): 2^20 = 1 048 576, a thousand times the
- * T = 1024 of the released ReMDM runs. Each step is one network call on the whole batch, so a larger T is
- * almost surely a typo that would otherwise run for days with no output.
- */
-export const MAX_SAMPLE_STEPS = 2 ** 20;
+export { MAX_SAMPLE_STEPS } from "../api/draw-samples.js";
 
 /** An integer in [min, max]; the message states both limits. */
 export function intInRange(min: number, max: number): (v: string) => number {

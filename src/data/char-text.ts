@@ -2,6 +2,7 @@
  * text8's 27-symbol character alphabet: ids 0..25 are 'a'..'z', id 26 is the space, and the mask
  * symbol (never in data) is id 27 = V, shown as '_' when decoded.
  */
+import { UserError } from "../errors.js";
 
 /** Number of real symbols (V): 26 letters and the space. */
 export const CHAR_VOCAB_SIZE = 27;
@@ -50,7 +51,7 @@ function firstBadChar(text: string): { index: number; char: string } | null {
 export function encode(text: string): Uint8Array {
   const bad = firstBadChar(text);
   if (bad !== null) {
-    throw new Error(
+    throw new UserError(
       `encode: character ${JSON.stringify(bad.char)} (code ${bad.char.codePointAt(0)}) at index ${bad.index} ` +
         `is not in the 27-symbol alphabet 'a'..'z' and space; call normalizeText(raw) first`,
     );
@@ -66,7 +67,7 @@ export function encodeBytes(bytes: Uint8Array, where = "input"): Uint8Array {
   for (let i = 0; i < bytes.length; i++) {
     const id = BYTE_TO_ID[bytes[i]!]!;
     if (id < 0) {
-      throw new Error(
+      throw new UserError(
         `${where}: byte ${bytes[i]} at offset ${i} is not in the 27-symbol alphabet 'a'..'z' and space`,
       );
     }
@@ -82,7 +83,7 @@ export function decode(ids: ArrayLike<number>): string {
     const id = ids[i]!;
     if (id === CHAR_MASK_ID) out += "_";
     else if (Number.isInteger(id) && id >= 0 && id < CHAR_VOCAB_SIZE) out += CHAR_ALPHABET[id];
-    else throw new Error(`decode: id ${id} at index ${i} is outside 0..${CHAR_MASK_ID} (27 symbols + mask)`);
+    else throw new UserError(`decode: id ${id} at index ${i} is outside 0..${CHAR_MASK_ID} (27 symbols + mask)`);
   }
   return out;
 }

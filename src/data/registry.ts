@@ -1,4 +1,5 @@
 /** Datasets by name, for the CLI and configs: "fortunes", "markov", "text8", "text:<path>", "hmm", "sudoku", and the coupled-token tasks. */
+import { UserError } from "../errors.js";
 import { loadFortunes } from "./corpus.js";
 import { COUPLED_TASKS, coupledDataset, type CoupledDatasetOptions, type CoupledTask } from "./coupled.js";
 import type { TokenDataset } from "./dataset.js";
@@ -29,8 +30,8 @@ export function datasetFromName(name: string, opts: DatasetOptions = {}): TokenD
   if (name in COUPLED_TASKS) return coupledDataset(name as CoupledTask, opts);
   if (name.startsWith("text:")) {
     const file = name.slice("text:".length);
-    if (file.length === 0) throw new Error(`Dataset name "text:" needs a file path after the colon, e.g. "text:corpus.txt"`);
+    if (file.length === 0) throw new UserError(`Dataset name "text:" needs a file path after the colon, e.g. "text:corpus.txt"`);
     return loadTextFile(file);
   }
-  throw new Error(`Unknown dataset name ${JSON.stringify(name)}; valid names: ${DATASET_NAMES.join(", ")}`);
+  throw new UserError(`Unknown dataset name ${JSON.stringify(name)}; valid names: ${DATASET_NAMES.join(", ")}`);
 }

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UserError } from "../cli/user-error.js";
+import { BindingError, UserError } from "../errors.js";
 
 /** Opaque handle to a libtorch tensor owned by the binding. */
 export type Handle = { readonly __handle: unique symbol };
@@ -121,21 +121,27 @@ export interface NativeAddon {
   [unaryOrBinary: string]: unknown;
 }
 
+/** Intra-op threads set when the binding loads; read now so that a bad MASKDIFF_TORCH_THREADS fails at import. */
+const torchThreads = torchThreadsFromEnv(process.env.MASKDIFF_TORCH_THREADS);
+
+/** Loads the binding, or throws a BindingError saying why it cannot be used and how to rebuild it. */
 function load(): NativeAddon {
   // OpenBLAS (Debian's libtorch matmuls) reads its thread count once, when libtorch loads.
   process.env.OPENBLAS_NUM_THREADS ??= String(Math.min(availableParallelism(), 8));
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
   const file = join(dir, "build", "Release", "maskdiff_native.node");
-  if (!existsSync(file)) {
-    throw new Error(
-      `maskdiff: the libtorch binding is not built (${file} is missing). Run \`npm run build:native\` ` +
-        "after installing libtorch (see README: apt-get install libtorch-dev, or set LIBTORCH).",
-    );
+  const rebuild = `rebuild it in ${dir} with \`npm run build:native\` (in a project that installed maskdiff: \`npm rebuild maskdiff\`) after installing libtorch (see README: apt-get install libtorch-dev, or set LIBTORCH)`;
+  if (!existsSync(file)) throw new BindingError(`maskdiff: the libtorch binding is not built (${file} is missing); ${rebuild}`, "BINDING_MISSING");
+  let addon: NativeAddon;
+  try {
+    addon = createRequire(import.meta.url)(file) as NativeAddon;
+  } catch (e) {
+    const why = (e as Error).message.split("\n")[0];
+    throw new BindingError(`maskdiff: the libtorch binding ${file} cannot be loaded (${why}); it was probably built against another libtorch or on another machine: ${rebuild}`, "BINDING_UNLOADABLE", { cause: e });
   }
-  const addon = createRequire(import.meta.url)(file) as NativeAddon;
   // Intra-op threads on top of OpenBLAS's own threads oversubscribe a small CPU.
-  addon.setNumThreads(torchThreadsFromEnv(process.env.MASKDIFF_TORCH_THREADS));
+  addon.setNumThreads(torchThreads);
   return addon;
 }
 
@@ -152,5 +158,11 @@ export function torchThreadsFromEnv(raw: string | undefined): number {
   return n;
 }
 
-/** The loaded binding. */
-export const native: NativeAddon = load();
+/**
+ * The binding, loaded at its first use (so importing maskdiff needs no binding): until then a stand-in whose
+ * first property read loads the real one and puts it in this live binding, so later calls go straight to it.
+ */
+export let native: NativeAddon = new Proxy({} as NativeAddon, {
+  get: (_, key) => (native = loaded ??= load())[key as string],
+});
+let loaded: NativeAddon | undefined;

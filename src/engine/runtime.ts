@@ -2,9 +2,14 @@
 import { native } from "./native.js";
 
 /** libtorch's version string, e.g. '1.13.0'. */
-export const torchVersion: string = native.torchVersion;
+export function torchVersion(): string {
+  return native.torchVersion;
+}
+
 /** Which CPU allocator the binding installed ('caching' or 'system'). */
-export const allocatorName: string = native.allocator;
+export function allocatorName(): string {
+  return native.allocator;
+}
 
 /** Number of tensors neither disposed nor garbage-collected. */
 export function liveTensors(): number {

@@ -46,6 +46,10 @@ export interface TrainOptions {
   onEval?: (step: number, r: NelboReport) => void;
   /** This process's place in a data-parallel run (default: a single process). */
   dataParallel?: DataParallel;
+  /** Ends the run at the next step boundary, with a checkpoint, when aborted (single-process runs). */
+  signal?: AbortSignal;
+  /** Receives warnings, such as a checkpoint skipped on resume (default: none are shown). */
+  onWarning?: (message: string) => void;
 }
 
 /** Numbers of one training step. */
@@ -70,6 +74,8 @@ export interface TrainResult {
   lastValid: NelboReport | null;
   /** The last checkpoint written ("" on ranks other than 0, which write none). */
   checkpoint: string;
+  /** Whether TrainOptions.signal ended the run before its last step. */
+  aborted: boolean;
 }
 
 /** Builds, through the method registry, the model a config describes for a dataset with C real classes. */
@@ -133,6 +139,7 @@ async function restoreCheckpoint(
   config: TrainConfig,
   data: TokenDataset,
   { model, params, ema, opt, reader }: { model: MethodModel["network"]; params: [string, Tensor][]; ema: Ema; opt: AdamW; reader: BatchReader },
+  onWarning?: (message: string) => void,
 ): Promise<{ step: number; rng: Rng }> {
   const shapes = Object.fromEntries(params.map(([n, p]) => [n, p.shape]));
   const found = await newestValidCheckpoint(outDir, shapes);
@@ -142,7 +149,7 @@ async function restoreCheckpoint(
   const diffs = sameExceptTrain(meta.config, config);
   if (diffs.length) throw new UserError(`--resume: the config does not match checkpoint ${found.path}:\n  ${diffs.join("\n  ")}`);
   const fallback = describeFallback(found);
-  if (fallback) process.stderr.write(`warning: ${fallback}\n`);
+  if (fallback) onWarning?.(fallback);
   model.loadStateDict(tensors.model);
   noGrad(() => ema.shadow.forEach((s, i) => s.copyInPlace(tensors.ema[params[i]![0]]!)));
   opt.loadState({ step: meta.adamStep, m: params.map(([n]) => tensors.adamM[n]!), v: params.map(([n]) => tensors.adamV[n]!) });
@@ -172,7 +179,7 @@ async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainO
 
   if (opts.resume && dp.rank === 0) {
     try {
-      ({ step, rng } = await restoreCheckpoint(opts.outDir, config, data, { model, params, ema, opt, reader }));
+      ({ step, rng } = await restoreCheckpoint(opts.outDir, config, data, { model, params, ema, opt, reader }, opts.onWarning));
     } catch (e) {
       dp.refuse((e as Error).message);
       throw e;
@@ -226,7 +233,8 @@ async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainO
   let lastPath = "";
   const end = Math.min(tc.steps, opts.stopAfter ?? Infinity);
   model.train();
-  while (step < end) {
+  const aborted = () => opts.signal?.aborted === true;
+  while (step < end && !aborted()) {
     const t0 = performance.now();
     opt.lr = warmupCosine(step, { peak: tc.lr, warmup: tc.warmup, total: tc.steps, min: tc.minLr });
     const batch = reader.next(share);
@@ -260,9 +268,11 @@ async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainO
       log?.write({ step, valid: lastValid });
       opts.onEval?.(step, lastValid);
     }
-    if (dp.rank === 0 && (step % tc.checkpointEvery === 0 || step === end)) lastPath = await checkpoint();
+    // a signal can only fire while the loop waits: give the event loop a turn after each step
+    if (opts.signal) await new Promise((resolve) => setImmediate(resolve));
+    if (dp.rank === 0 && (step % tc.checkpointEvery === 0 || step === end || aborted())) lastPath = await checkpoint();
   }
   if (!lastPath && dp.rank === 0) lastPath = listCheckpoints(opts.outDir).at(-1) ?? (await checkpoint());
   log?.close();
-  return { model: built, ema, step, lastValid, checkpoint: lastPath };
+  return { model: built, ema, step, lastValid, checkpoint: lastPath, aborted: step < end };
 }

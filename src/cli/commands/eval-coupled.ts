@@ -4,7 +4,7 @@ import { coupledLaw, COUPLED_TASKS, type CoupledTask } from "../../data/coupled.
 import { evaluateCoupled, KL_SMOOTHING, productOfMarginalsScore } from "../../eval/coupled-eval.js";
 import { policyFromSpec } from "../../eval/sampler-eval-policy.js";
 import { modelSchedule } from "../../methods/model-schedule.js";
-import { loadModel } from "../load-model.js";
+import { loadModel } from "../../api/load-model.js";
 import { intAtLeast, seedArg } from "../options.js";
 import { UserError } from "../user-error.js";
 

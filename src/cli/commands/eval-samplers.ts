@@ -3,15 +3,13 @@ import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Command } from "commander";
 import { writeFilesAtomically } from "../../data/atomic-write.js";
-import { hmmOracleOf } from "../../data/hmm-dataset.js";
-import { modelSchedule } from "../../methods/model-schedule.js";
-import { evaluateSamplers, type SamplerEvalRow } from "../../eval/sampler-eval.js";
-import { oracleReference } from "../../eval/sampler-eval-oracle.js";
+import type { SamplerEvalRow } from "../../eval/sampler-eval.js";
 import { renderSamplerEvalSvg } from "../../eval/sampler-eval-plot.js";
 import { DEFAULT_TRIGRAM_ALPHA } from "../../eval/sampler-eval-score.js";
 import { checkStepList, DEFAULT_STEP_LIST, parseStepList } from "../../eval/sampler-eval-steps.js";
 import { samplerEvalMarkdown } from "../../eval/sampler-eval-table.js";
-import { loadModel } from "../load-model.js";
+import { loadModel } from "../../api/load-model.js";
+import { compareSamplers } from "../../api/compare-samplers.js";
 import { seedArg, intAtLeast, numberIn, probability } from "../options.js";
 import { checkSupported, samplerList } from "../sampler-list.js";
 import { UserError, userInput } from "../user-error.js";
@@ -66,26 +64,15 @@ export function evalSamplersCommand(): Command {
       let samplers = samplerList("--samplers", o.samplers);
       userInput("--steps", () => checkStepList(o.steps));
       checkPlotPath(o.plot);
-      const { model, method, meta, data } = await loadModel(o.checkpoint);
+      const model = await loadModel(o.checkpoint);
+      const { method, meta } = model;
       const supported = method.samplers(meta.config);
       const unsupported = samplers.filter((spec) => !supported.includes(spec.split(":")[0]!));
       if (o.samplers === DEFAULT_SAMPLERS) samplers = samplers.filter((spec) => !unsupported.includes(spec));
       else checkSupported("--samplers", samplers, method, supported);
-      const hmm = hmmOracleOf(data);
-      if (hmm === null) {
-        throw new UserError(
-          `checkpoint ${o.checkpoint} was trained on '${meta.config.data.name}', not on the HMM oracle: eval-samplers needs the oracle's exact likelihood (train with data.name "hmm", e.g. configs/hmm-oracle.json)`,
-        );
-      }
       const L = meta.config.data.seqLen;
       const steps = userInput("--steps", () => parseStepList(o.steps, L));
-      const entropyRate = data.meta.entropyRateNats as number;
-      const oracle = oracleReference(hmm, L, entropyRate, { seed: o.seed });
-      const rows = evaluateSamplers(model.denoiser(), oracle, {
-        samplers, steps, n: o.n, seed: o.seed, topP: o.topP, trigramAlpha: o.trigramAlpha, reference: o.reference,
-        schedule: modelSchedule(model, meta.config), onRow: progress,
-        ...(model.generate ? { generate: model.generate } : {}),
-      });
+      const rows = compareSamplers(model, { samplers, steps, n: o.n, seed: o.seed, topP: o.topP, trigramAlpha: o.trigramAlpha, reference: o.reference, onRow: progress });
       const heading = `## eval-samplers: ${o.checkpoint} (step ${meta.step}), L = ${L}, N = ${o.n}, seed ${o.seed}, top-p ${o.topP}`;
       if (o.json) for (const r of rows) console.log(JSON.stringify(r));
       if (o.markdown || !o.json) (o.json ? process.stderr : process.stdout).write(samplerEvalMarkdown(rows, heading) + "\n");

@@ -5,7 +5,7 @@ import { SUDOKU_CELLS } from "../../data/sudoku-solver.js";
 import { parseStepList } from "../../eval/sampler-eval-steps.js";
 import { evaluateSudoku, type SudokuEvalRow } from "../../eval/sudoku.js";
 import { modelSchedule } from "../../methods/model-schedule.js";
-import { loadModel } from "../load-model.js";
+import { loadModel } from "../../api/load-model.js";
 import { intAtLeast, seedArg } from "../options.js";
 import { checkSupported, samplerList } from "../sampler-list.js";
 import { UserError, userInput } from "../user-error.js";

@@ -1,10 +1,7 @@
 /** `maskdiff eval`: every bound and objective of a checkpoint's method on a data split, each under its own label. */
 import { Command, Option } from "commander";
-import { modelSchedule } from "../../methods/model-schedule.js";
-import { evaluateBound, type NelboReport } from "../../eval/evaluate.js";
 import { formatBound } from "../../eval/metrics.js";
-import { checkSplitsFit } from "../../train/data-fit.js";
-import { loadModel } from "../load-model.js";
+import { loadModel } from "../../api/load-model.js";
 import { seedArg, intAtLeast } from "../options.js";
 
 /** The eval command. */
@@ -19,19 +16,11 @@ export function evalCommand(): Command {
     .option("--json", "print JSON")
     .option("--per-sequence", "with --json: each bound also lists every sequence's estimate (nats per token, in chunk order) for paired comparisons")
     .action(async (o: { checkpoint: string; split: "valid" | "test"; steps?: number; sequences?: number; seed: number; json?: boolean; perSequence?: boolean }) => {
-      const { model, method, meta, data } = await loadModel(o.checkpoint);
-      checkSplitsFit(data, meta.config.data.seqLen, [o.split]);
-      const denoiser = model.denoiser();
-      const bounds = method.bounds(meta.config).filter((b) => !b.discrete || o.steps !== undefined);
-      const reports: NelboReport[] = bounds.map((b) =>
-        evaluateBound(denoiser, b, data.splits[o.split], {
-          seqLen: meta.config.data.seqLen, schedule: modelSchedule(model, meta.config),
-          seed: o.seed, maxSequences: o.sequences, steps: o.steps ?? 1, tMin: 1e-3, perSequence: o.perSequence,
-        }),
-      );
+      const model = await loadModel(o.checkpoint);
+      const reports = model.evaluate(o);
       if (o.json) {
         const first = reports[0]!;
-        return console.log(JSON.stringify({ ...first, steps: o.steps ?? null, split: o.split, checkpoint_step: meta.step, bounds: reports }));
+        return console.log(JSON.stringify({ ...first, steps: o.steps ?? null, split: o.split, checkpoint_step: model.meta.step, bounds: reports }));
       }
       for (const r of reports) {
         const f = (unit: "bpc" | "nats") => formatBound(r, unit, 3, r.certified);

@@ -6,7 +6,7 @@ import { writeFilesAtomically } from "../../data/atomic-write.js";
 import { renderVegaLiteSvg } from "../../eval/vega-svg.js";
 import { scheduleCurves, schedulePlotSpec } from "../../eval/schedule-plot.js";
 import { modelSchedule } from "../../methods/model-schedule.js";
-import { loadModel } from "../load-model.js";
+import { loadModel } from "../../api/load-model.js";
 import { UserError } from "../user-error.js";
 
 /** A class label that shows in a legend: the decoded token, with a visible space. */

@@ -1,7 +1,6 @@
 /** `maskdiff train`: train a denoiser from a JSON config, then report validation BPC and samples. */
 import { basename, join } from "node:path";
 import { Command } from "commander";
-import { datasetFromName } from "../../data/index.js";
 import { bigramCrossEntropy, unigramCrossEntropy } from "../../data/ngram.js";
 import { formatBound } from "../../eval/metrics.js";
 import { checkRunDir } from "../../train/run-dir.js";
@@ -12,11 +11,11 @@ import { train } from "../../train/trainer.js";
 import { DataParallel } from "../../train/data-parallel.js";
 import { joinGroup, readDistEnv } from "../../train/dist-env.js";
 import { launchWorkers } from "../launch-workers.js";
-import { dataOptions } from "../load-model.js";
+import { configDataset } from "../../train/config-dataset.js";
 import { intAtLeast, intInRange, numberIn } from "../options.js";
 import { TrainProgress } from "../progress.js";
 import { UserError } from "../user-error.js";
-import { drawSamples } from "./sample.js";
+import { drawSamples } from "../../api/draw-samples.js";
 
 /** The train command. */
 export function trainCommand(): Command {
@@ -41,12 +40,7 @@ export function trainCommand(): Command {
         return;
       }
       const config = loadTrainConfig(o.config);
-      let data;
-      try {
-        data = datasetFromName(config.data.name, dataOptions({ config }));
-      } catch (e) {
-        throw new UserError(`data.name '${config.data.name}': ${(e as Error).message}`);
-      }
+      const data = configDataset(config);
       checkSplitsFit(data, config.data.seqLen);
       const outDir = o.out ?? join("runs", basename(o.config).replace(/\.json$/, ""));
       const dist = readDistEnv();
@@ -60,7 +54,7 @@ export function trainCommand(): Command {
       const started = performance.now();
       const result = await train(config, data, {
         outDir, resume: o.resume, stopAfter: o.stopAfter, dataParallel: dp,
-        onStep: (r) => progress?.step(r), onEval: (_, r) => progress?.valid(r.bpc),
+        onStep: (r) => progress?.step(r), onEval: (_, r) => progress?.valid(r.bpc), onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
       }).finally(() => progress?.stop());
       if (dp.rank !== 0) return; // rank 0 reports
       const seconds = (performance.now() - started) / 1000;

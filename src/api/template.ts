@@ -1,6 +1,6 @@
 /** `--template`: a sequence with given and free positions ('_' = free), read with a dataset's own symbols. */
 import type { TokenDataset } from "../data/dataset.js";
-import { UserError } from "./user-error.js";
+import { UserError } from "../errors.js";
 
 /** The character that marks a free position in a template. */
 export const FREE_MARK = "_";

@@ -1,0 +1,146 @@
+/** A trained model loaded from a checkpoint (EMA weights) with its dataset, ready to sample from and evaluate. */
+import { existsSync, statSync } from "node:fs";
+import type { TokenDataset } from "../data/dataset.js";
+import type { SampleStats } from "../diffusion/samplers/index.js";
+import { checkSampleMemory } from "../engine/memory-check.js";
+import { checkSeed } from "../engine/seed.js";
+import { UserError } from "../errors.js";
+import { evaluateBound, type NelboReport } from "../eval/evaluate.js";
+import type { Method, MethodModel } from "../methods/method.js";
+import { modelSchedule } from "../methods/model-schedule.js";
+import { methodNamed } from "../methods/registry.js";
+import { loadCheckpoint, readCheckpointMeta, type CheckpointMeta } from "../train/checkpoint.js";
+import type { TrainConfig } from "../train/config.js";
+import { dataOptions } from "../train/config-dataset.js";
+import { checkSplitsFit } from "../train/data-fit.js";
+import { datasetFromName } from "../data/registry.js";
+import { drawSamples, MAX_SAMPLE_STEPS, policyFor, stopTokenOf, type DrawOptions } from "./draw-samples.js";
+import { checkInteger } from "./check-integer.js";
+
+/** Options of LoadedModel.sample; every field has a default. */
+export interface ModelSampleOptions extends Partial<Pick<DrawOptions, "topP" | "topPVariant" | "grid" | "template" | "latent" | "decode" | "temperature">> {
+  /** Number of sequences (default 4). */
+  n?: number;
+  /** Sampling steps T, per block for block-wise methods (default: the length). */
+  steps?: number;
+  /** A sampler spec, "name" or "name:key=value,..." (default "ancestral"; see samplerSchemas). */
+  sampler?: string;
+  /** Random seed (default 0): the same seed gives the same sequences. */
+  seed?: number;
+  /** Sequence length (default: the trained length, or the template's). */
+  length?: number;
+  /** End a sequence at this one-token text, kept as its last token (methods that generate left to right). */
+  stop?: string;
+}
+
+/** What LoadedModel.sample returns. */
+export interface Samples {
+  /** The sampler's canonical spec. */
+  sampler: string;
+  /** The steps T it ran. */
+  steps: number;
+  /** Each sequence decoded to text. */
+  texts: string[];
+  /** Each sequence's token ids. */
+  tokens: number[][];
+  /** The sampler's cost counters, summed over the sequences. */
+  stats: SampleStats;
+}
+
+/** Options of LoadedModel.evaluate. */
+export interface ModelEvaluateOptions {
+  /** Data split (default "valid"). */
+  split?: "valid" | "test";
+  /** Also estimate the certified T-step bounds with this T (default: only the continuous ones). */
+  steps?: number;
+  /** Evaluate at most this many length-L chunks (default: all). */
+  sequences?: number;
+  /** Random seed (default 0). */
+  seed?: number;
+  /** Also list every sequence's estimate (nats per token, in chunk order) for paired comparisons. */
+  perSequence?: boolean;
+}
+
+/** A model ready for sampling or evaluation: the method's model with EMA weights, its method, checkpoint metadata and dataset. */
+export class LoadedModel {
+  constructor(
+    /** The method's model (network and denoiser). */
+    readonly model: MethodModel,
+    /** The method that built it. */
+    readonly method: Method,
+    /** The checkpoint's metadata (config, step, versions). */
+    readonly meta: CheckpointMeta,
+    /** The dataset it was trained on (decodes tokens to text). */
+    readonly data: TokenDataset,
+  ) {}
+
+  /** The training config the checkpoint records. */
+  get config(): TrainConfig {
+    return this.meta.config;
+  }
+
+  /** Draws sequences with any sampler the method supports; a UserError for a request that does not fit the model. */
+  sample(o: ModelSampleOptions = {}): Samples {
+    const n = checkInteger("n", o.n ?? 4, 1);
+    const seed = checkSeed(o.seed ?? 0);
+    const spec = o.sampler ?? "ancestral";
+    const policy = policyFor(spec, {});
+    const length = checkInteger("length", o.length ?? (o.template === undefined ? this.config.data.seqLen : Array.from(o.template).length), 1);
+    const steps = checkInteger("steps", o.steps ?? length, 1, MAX_SAMPLE_STEPS);
+    const m = this.config.model;
+    // a method with its own generator (block by block) never runs the network on more than the trained length
+    const seen = this.model.generate ? Math.min(length, this.config.data.seqLen) : length;
+    checkSampleMemory({ vocab: this.data.vocabSize + 1, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond }, n, seen);
+    const stop = o.stop === undefined ? undefined : stopTokenOf(this.data, o.stop);
+    const out = drawSamples(this.model, this.data, {
+      ...o, n, seed, sampler: spec, steps, length, stop, schedule: this.config.diffusion.schedule,
+      supported: this.method.samplers(this.config), supportedWhy: this.method.samplerLimits,
+    });
+    return { sampler: policy.name, steps, texts: out.map((s) => s.text), tokens: out.map((s) => s.tokens), stats: out[0]!.stats };
+  }
+
+  /** Every bound and objective of the method on a split, each labelled certified or not (discrete ones only with `steps`). */
+  evaluate(o: ModelEvaluateOptions = {}): NelboReport[] {
+    const split = o.split ?? "valid";
+    if (split !== "valid" && split !== "test") throw new UserError(`split must be "valid" or "test", got ${JSON.stringify(split)}`);
+    const steps = o.steps === undefined ? undefined : checkInteger("steps", o.steps, 1);
+    const sequences = o.sequences === undefined ? undefined : checkInteger("sequences", o.sequences, 1);
+    const seed = checkSeed(o.seed ?? 0);
+    checkSplitsFit(this.data, this.config.data.seqLen, [split]);
+    const denoiser = this.model.denoiser();
+    const bounds = this.method.bounds(this.config).filter((b) => !b.discrete || steps !== undefined);
+    return bounds.map((b) =>
+      evaluateBound(denoiser, b, this.data.splits[split], {
+        seqLen: this.config.data.seqLen, schedule: modelSchedule(this.model, this.config),
+        seed, maxSequences: sequences, steps: steps ?? 1, tMin: 1e-3, perSequence: o.perSequence,
+      }),
+    );
+  }
+}
+
+/** Loads a checkpoint's EMA weights into the model its config describes (any method of the registry), with its dataset. */
+export async function loadModel(path: string): Promise<LoadedModel> {
+  if (typeof path !== "string" || !existsSync(path)) throw new UserError(`checkpoint ${path} does not exist`);
+  if (!statSync(path).isFile()) throw new UserError(`checkpoint ${path} is not a file`);
+  const meta = await readCheckpointMeta(path);
+  let data: TokenDataset;
+  try {
+    data = datasetFromName(meta.config.data.name, dataOptions(meta));
+  } catch (e) {
+    throw new UserError(`checkpoint ${path} was trained on '${meta.config.data.name}', which cannot be loaded: ${(e as Error).message}`, { cause: e });
+  }
+  return loadModelOn(path, data, meta);
+}
+
+/** Loads a checkpoint's EMA weights with the dataset it was trained on, already in memory (e.g. right after training). */
+export async function loadModelOn(path: string, data: TokenDataset, meta?: CheckpointMeta): Promise<LoadedModel> {
+  meta ??= await readCheckpointMeta(path);
+  const method = methodNamed(meta.config.method.name);
+  const model = method.build(meta.config, data.vocabSize);
+  const shapes = Object.fromEntries(model.network.namedParameters().map(([n, p]) => [n, p.shape]));
+  const { tensors } = await loadCheckpoint(path, shapes);
+  model.network.loadStateDict(tensors.ema);
+  for (const group of Object.values(tensors)) for (const t of Object.values(group as Record<string, { dispose(): void }>)) t.dispose();
+  model.network.eval();
+  return new LoadedModel(model, method, meta, data);
+}
