@@ -5,6 +5,10 @@ const { spawnSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
 
+// Locate libtorch first, so that a missing one is its one explanatory paragraph rather than node-gyp's error trail.
+const where = spawnSync(process.execPath, [path.join(__dirname, "torch-config.cjs"), "include"], { stdio: ["ignore", "ignore", "inherit"] });
+if (where.status !== 0) process.exit(where.status ?? 1);
+
 const gyp = require.resolve("node-gyp/bin/node-gyp.js");
 const args = [gyp, "rebuild", "-j", "2"];
 if (fs.existsSync("/usr/include/node/node.h")) args.push("--nodedir=/usr");

@@ -15,7 +15,7 @@ function fail(msg) {
       "Install Debian's libtorch (apt-get update && apt-get install -y --no-install-recommends " +
       "libtorch-dev libgloo-dev libopenblas0-pthread libjemalloc2), or point LIBTORCH at a libtorch distribution " +
       "(the unpacked libtorch zip, or site-packages/torch of a PyTorch wheel: it must contain " +
-      "include/ATen/ATen.h and lib/libtorch_cpu.so), then run `npm run build` again.\n\n",
+      "include/ATen/ATen.h and lib/libtorch_cpu.so), then run `npm run build:native` again (in a project that installed maskdiff: `npm rebuild maskdiff`).\n\n",
   );
   process.exit(1);
 }

@@ -131,14 +131,16 @@ function load(): NativeAddon {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
   const file = join(dir, "build", "Release", "maskdiff_native.node");
-  const rebuild = `rebuild it in ${dir} with \`npm run build:native\` (in a project that installed maskdiff: \`npm rebuild maskdiff\`) after installing libtorch (see README: apt-get install libtorch-dev, or set LIBTORCH)`;
+  const rebuild =
+    `build it with \`npm run build:native\` in ${dir} (where maskdiff is a dependency: \`npm rebuild maskdiff\`; npm 11 runs it only once ` +
+    "approved with `npm install-scripts approve maskdiff`); libtorch must be installed (apt-get install libtorch-dev, or set LIBTORCH; see README)";
   if (!existsSync(file)) throw new BindingError(`maskdiff: the libtorch binding is not built (${file} is missing); ${rebuild}`, "BINDING_MISSING");
   let addon: NativeAddon;
   try {
     addon = createRequire(import.meta.url)(file) as NativeAddon;
   } catch (e) {
     const why = (e as Error).message.split("\n")[0];
-    throw new BindingError(`maskdiff: the libtorch binding ${file} cannot be loaded (${why}); it was probably built against another libtorch or on another machine: ${rebuild}`, "BINDING_UNLOADABLE", { cause: e });
+    throw new BindingError(`maskdiff: the libtorch binding ${file} cannot be loaded (${why}); it was probably built against another libtorch or on another machine; ${rebuild}`, "BINDING_UNLOADABLE", { cause: e });
   }
   // Intra-op threads on top of OpenBLAS's own threads oversubscribe a small CPU.
   addon.setNumThreads(torchThreads);
