@@ -6,6 +6,7 @@ import { oracleReference } from "../eval/sampler-eval-oracle.js";
 import { checkSeed } from "../engine/seed.js";
 import { modelSchedule } from "../methods/model-schedule.js";
 import { checkInteger } from "./check-integer.js";
+import { checkSupported } from "./check-supported.js";
 import { MAX_SAMPLE_STEPS, policyFor } from "./draw-samples.js";
 import type { LoadedModel } from "./load-model.js";
 
@@ -36,9 +37,7 @@ export function compareSamplers(model: LoadedModel, o: CompareSamplersOptions): 
   if (hmm === null)
     throw new UserError(`the model was trained on '${config.data.name}', not on the HMM oracle: comparing samplers needs the oracle's exact likelihood (train with data.name "hmm", e.g. configs/hmm-oracle.json)`);
   const supported = method.samplers(config);
-  const unsupported = o.samplers.filter((spec) => !supported.includes(spec.split(":")[0]!));
-  if (unsupported.length)
-    throw new UserError(`samplers ${unsupported.join(", ")} do not work with method '${method.name}'; supported: ${supported.join(", ")}${method.samplerLimits ? ` (${method.samplerLimits})` : ""}`);
+  checkSupported("samplers", o.samplers, method, supported);
   if (o.samplers.length === 0) throw new UserError("compareSamplers: no samplers given");
   for (const spec of o.samplers) policyFor(spec, {});
   const n = checkInteger("n", o.n, 2);

@@ -11,7 +11,8 @@ import { samplerEvalMarkdown } from "../../eval/sampler-eval-table.js";
 import { loadModel } from "../../api/load-model.js";
 import { compareSamplers } from "../../api/compare-samplers.js";
 import { seedArg, intAtLeast, numberIn, probability } from "../options.js";
-import { checkSupported, samplerList } from "../sampler-list.js";
+import { samplerList } from "../sampler-list.js";
+import { checkSupported } from "../../api/check-supported.js";
 import { UserError, userInput } from "../user-error.js";
 
 /** Samplers compared by default. */

@@ -7,7 +7,8 @@ import { evaluateSudoku, type SudokuEvalRow } from "../../eval/sudoku.js";
 import { modelSchedule } from "../../methods/model-schedule.js";
 import { loadModel } from "../../api/load-model.js";
 import { intAtLeast, seedArg } from "../options.js";
-import { checkSupported, samplerList } from "../sampler-list.js";
+import { samplerList } from "../sampler-list.js";
+import { checkSupported } from "../../api/check-supported.js";
 import { UserError, userInput } from "../user-error.js";
 
 /** Options as commander parses them. */
