@@ -56,10 +56,12 @@ test("train-text-file stops on Ctrl-C (SIGINT) after the current step, with a ch
   const child = spawn(process.execPath, [join("examples", "train-text-file.mjs"), text, join(tmp, "interrupted"), "--steps", "5000", "--seq-len", "32"], { cwd: REPO_ROOT });
   let stderr = "";
   let stdout = "";
+  let interrupted = false;
   child.stdout.on("data", (d) => (stdout += d));
   child.stderr.on("data", (d) => {
     stderr += d;
-    if (/step 50\/5000/.test(stderr)) child.kill("SIGINT");
+    // once: a second Ctrl-C kills the script, as it should
+    if (!interrupted && /step 50\/5000/.test(stderr)) interrupted = child.kill("SIGINT");
   });
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   assert.equal(code, 0, stderr);
