@@ -10,6 +10,8 @@ export { samplerSchemas, samplerPolicy, type SamplerSchema, type SamplerOptionSc
 export { TrainConfigSchema, parseTrainConfig, loadTrainConfig, type TrainConfig } from "./train/config.js";
 export type { StepReport } from "./train/trainer.js";
 export type { NelboReport } from "./eval/evaluate.js";
+export type { NelboSummary } from "./eval/metrics.js";
+export type { CheckpointMeta } from "./train/checkpoint.js";
 export type { SamplerEvalRow } from "./eval/sampler-eval.js";
 export { samplerNames, type SamplerName, type SamplerPolicy, type SampleStats } from "./diffusion/samplers/index.js";
 export { methods, methodNamed, type MethodSection } from "./methods/registry.js";
