@@ -119,6 +119,9 @@ test("bad input is one UserError (code INVALID_INPUT) naming what is wrong", asy
   await userError(() => model.sample({ steps: 1.5 }), /steps must be an integer from 1 to 1048576, got 1.5/);
   await userError(() => model.sample({ sampler: "nope" }), /unknown sampler 'nope'/);
   await userError(() => model.sample({ seed: -1 }), /seed/);
+  await userError(() => model.sample({ topP: 0 }), /topP must be a number in \(0, 1\], got 0/);
+  await userError(() => model.sample({ grid: "log" as "uniform" }), /grid must be one of "uniform", "cosine", got "log"/);
+  await userError(() => model.sample({ template: "ab#" }), /template: character "#" at position 2 is not a symbol/);
   await userError(() => model.evaluate({ split: "train" as "valid" }), /split must be "valid" or "test"/);
   await userError(() => train({ ...config, model: { ...config.model, d: 33 } }, { out: join(root, "bad") }), /not a valid training config:\n {2}model: d must be divisible by heads/);
   await userError(() => train(config, {} as { out: string }), /options\.out must name the run directory/);

@@ -5,7 +5,7 @@ import { evaluateSamplers, type SamplerEvalRow } from "../eval/sampler-eval.js";
 import { oracleReference } from "../eval/sampler-eval-oracle.js";
 import { checkSeed } from "../engine/seed.js";
 import { modelSchedule } from "../methods/model-schedule.js";
-import { checkInteger } from "./check-integer.js";
+import { checkInteger } from "./check-option.js";
 import { checkSupported } from "./check-supported.js";
 import { MAX_SAMPLE_STEPS, policyFor } from "./draw-samples.js";
 import type { LoadedModel } from "./load-model.js";

@@ -10,7 +10,7 @@ import { UserError } from "../errors.js";
 import { templateTokens } from "./template.js";
 
 /**
- * The most sampling steps sampling runs (the CLI's --steps, LoadedModel.sample): 2^20 = 1 048 576, a thousand times the
+ * The most sampling steps a run may take (the CLI's --steps, LoadedModel.sample): 2^20 = 1 048 576, a thousand times the
  * T = 1024 of the released ReMDM runs. Each step is one network call on the whole batch, so a larger T is
  * almost surely a typo that would otherwise run for days with no output.
  */

@@ -1,7 +1,7 @@
 /** A trained model loaded from a checkpoint (EMA weights) with its dataset, ready to sample from and evaluate. */
 import { existsSync, statSync } from "node:fs";
 import type { TokenDataset } from "../data/dataset.js";
-import type { SampleStats } from "../diffusion/samplers/index.js";
+import { topPVariants, type SampleStats } from "../diffusion/samplers/index.js";
 import { checkSampleMemory } from "../engine/memory-check.js";
 import { checkSeed } from "../engine/seed.js";
 import { UserError } from "../errors.js";
@@ -15,7 +15,7 @@ import { dataOptions } from "../train/config-dataset.js";
 import { checkSplitsFit } from "../train/data-fit.js";
 import { datasetFromName } from "../data/registry.js";
 import { drawSamples, MAX_SAMPLE_STEPS, policyFor, stopTokenOf, type DrawOptions } from "./draw-samples.js";
-import { checkInteger } from "./check-integer.js";
+import { checkChoice, checkInteger } from "./check-option.js";
 
 /** Options of LoadedModel.sample; every field has a default. */
 export interface ModelSampleOptions extends Partial<Pick<DrawOptions, "topP" | "topPVariant" | "grid" | "template" | "latent" | "decode" | "temperature">> {
@@ -83,14 +83,19 @@ export class LoadedModel {
   sample(o: ModelSampleOptions = {}): Samples {
     const n = checkInteger("n", o.n ?? 4, 1);
     const seed = checkSeed(o.seed ?? 0);
+    if (o.topP !== undefined && !(typeof o.topP === "number" && o.topP > 0 && o.topP <= 1)) throw new UserError(`topP must be a number in (0, 1], got ${JSON.stringify(o.topP)}`);
+    checkChoice("topPVariant", o.topPVariant, topPVariants);
+    checkChoice("grid", o.grid, ["uniform", "cosine"]);
+    checkChoice("latent", o.latent, ["fixed", "per-step"]);
+    checkChoice("decode", o.decode, ["sample", "argmax"]);
     const spec = o.sampler ?? "ancestral";
-    const policy = policyFor(spec, {});
+    const policy = policyFor(spec, { temperature: o.temperature });
     const length = checkInteger("length", o.length ?? (o.template === undefined ? this.config.data.seqLen : Array.from(o.template).length), 1);
-    const steps = checkInteger("steps", o.steps ?? length, 1, MAX_SAMPLE_STEPS);
     const m = this.config.model;
     // a method with its own generator (block by block) never runs the network on more than the trained length
     const seen = this.model.generate ? Math.min(length, this.config.data.seqLen) : length;
     checkSampleMemory({ vocab: this.data.vocabSize + 1, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond }, n, seen);
+    const steps = checkInteger(o.steps === undefined ? "steps (default: the length)" : "steps", o.steps ?? length, 1, MAX_SAMPLE_STEPS);
     const stop = o.stop === undefined ? undefined : stopTokenOf(this.data, o.stop);
     const out = drawSamples(this.model, this.data, {
       ...o, n, seed, sampler: spec, steps, length, stop, schedule: this.config.diffusion.schedule,

@@ -6,7 +6,7 @@ import { configDataset } from "../train/config-dataset.js";
 import { checkSplitsFit } from "../train/data-fit.js";
 import { checkRunDir } from "../train/run-dir.js";
 import { train as runTraining, type StepReport } from "../train/trainer.js";
-import { checkInteger } from "./check-integer.js";
+import { checkInteger } from "./check-option.js";
 import { loadModelOn, type LoadedModel } from "./load-model.js";
 
 /** Options of train. */
