@@ -132,8 +132,8 @@ function load(): NativeAddon {
   while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
   const file = join(dir, "build", "Release", "maskdiff_native.node");
   const rebuild =
-    `build it with \`npm run build:native\` in ${dir} (where maskdiff is a dependency: \`npm rebuild maskdiff\`; npm 11 runs it only once ` +
-    "approved with `npm install-scripts approve maskdiff`); libtorch must be installed (apt-get install libtorch-dev, or set LIBTORCH; see README)";
+    `build it with \`npm run build:native\` in ${dir} (where maskdiff is a dependency: \`npm rebuild maskdiff\`, after ` +
+    "`npm install-scripts approve maskdiff` where npm 11's strict-allow-scripts is set); libtorch must be installed (apt-get install libtorch-dev, or set LIBTORCH; see README)";
   if (!existsSync(file)) throw new BindingError(`maskdiff: the libtorch binding is not built (${file} is missing); ${rebuild}`, "BINDING_MISSING");
   let addon: NativeAddon;
   try {
