@@ -8,6 +8,7 @@ import {
   parseSamplerSpec,
   samplerNames,
   splitSamplerSpec,
+  type SampleOptions,
   type SamplerPolicy,
   type SampleStats,
 } from "../../diffusion/samplers/index.js";
@@ -15,7 +16,7 @@ import type { TokenDataset } from "../../data/dataset.js";
 import type { GenerateResult, MethodModel } from "../../methods/method.js";
 import { generate } from "../../methods/generate.js";
 import { checkSampleMemory } from "../../engine/memory-check.js";
-import { loadModel } from "../load-model.js";
+import { loadModel, type LoadedModel } from "../load-model.js";
 import { seedArg, intAtLeast, intInRange, MAX_SAMPLE_STEPS, probability } from "../options.js";
 import { templateTokens } from "../template.js";
 import { UserError } from "../user-error.js";
@@ -48,6 +49,8 @@ export interface DrawOptions {
   supportedWhy?: string;
   /** A stop token id (methods that generate left to right). */
   stop?: number;
+  /** Called after every step of the sampling loop (see SampleOptions.onStep). */
+  onStep?: SampleOptions["onStep"];
 }
 
 /** Sampler option flags of the sample command and the spec key each one sets. */
@@ -122,7 +125,7 @@ export function drawSamples(model: MethodModel, data: TokenDataset, o: DrawOptio
   try {
     r = generate(model, policy, {
       prompt, latent: o.latent, decode: o.decode, batch: o.n, length: L, steps: o.steps, schedule: model.learnedSchedule?.() ?? scheduleFromName(o.schedule), rng: new Rng(o.seed),
-      topP: o.topP, topPVariant: o.topPVariant, grid: o.grid, stopToken: o.stop,
+      topP: o.topP, topPVariant: o.topPVariant, grid: o.grid, stopToken: o.stop, onStep: o.onStep,
     });
   } catch (e) {
     if (!model.generate || e instanceof UserError) throw e;
@@ -145,6 +148,32 @@ function checkPolicyFits(policy: SamplerPolicy, layout: StateLayout, n: number, 
   } catch (e) {
     throw new UserError(`sampler '${policy.name}' with T = ${steps}, L = ${L}: ${(e as Error).message}`);
   }
+}
+
+/** What sampleCheckpoint needs: drawSamples' options, with length and steps optional (defaults from the checkpoint). */
+export type CheckpointDrawOptions = Omit<DrawOptions, "length" | "steps" | "schedule" | "supported" | "supportedWhy"> & { length?: number; steps?: number };
+
+/** The sequence length (given, the template's, or the trained one) and T (given, or the length) of a sampleCheckpoint call. */
+export function sampleSizes(loaded: LoadedModel, o: Pick<CheckpointDrawOptions, "length" | "steps" | "template">): { length: number; steps: number } {
+  const length = o.length ?? (o.template === undefined ? loaded.meta.config.data.seqLen : Array.from(o.template).length);
+  return { length, steps: o.steps ?? length };
+}
+
+/**
+ * drawSamples on a loaded checkpoint, as `sample` runs it: the length defaults to the trained one (or the template's),
+ * T to the length; the method's supported samplers and the memory the batch needs are checked first.
+ */
+export function sampleCheckpoint(loaded: LoadedModel, o: CheckpointDrawOptions): { steps: number; length: number; out: ReturnType<typeof drawSamples> } {
+  const { model, method, meta, data } = loaded;
+  const { length, steps } = sampleSizes(loaded, o);
+  const m = meta.config.model;
+  // a method with its own generator (block by block) never runs the network on more than the trained length
+  const seen = model.generate ? Math.min(length, meta.config.data.seqLen) : length;
+  checkSampleMemory({ vocab: data.vocabSize + 1, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond }, o.n, seen);
+  const out = drawSamples(model, data, {
+    ...o, steps, length, schedule: meta.config.diffusion.schedule, supported: method.samplers(meta.config), supportedWhy: method.samplerLimits,
+  });
+  return { steps, length, out };
 }
 
 /** The token id whose decoded text is `text` (one token), or a UserError. */
@@ -192,18 +221,10 @@ export function sampleCommand(): Command {
       values.compat = o.remdmCompat as string | undefined;
       const spec = specWithOptions(o.sampler, values);
       const policy = policyFor(spec, {});
-      const { model, method, meta, data } = await loadModel(o.checkpoint);
-      const length = o.length ?? (o.template === undefined ? meta.config.data.seqLen : Array.from(o.template as string).length);
-      const m = meta.config.model;
-      // a method with its own generator (block by block) never runs the network on more than the trained length
-      const seen = model.generate ? Math.min(length, meta.config.data.seqLen) : length;
-      checkSampleMemory({ vocab: data.vocabSize + 1, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond }, o.n, seen);
-      const steps = o.steps ?? length;
+      const loaded = await loadModel(o.checkpoint);
       const t0 = performance.now();
-      const stop = o.stop === undefined ? undefined : stopTokenOf(data, o.stop as string);
-      const out = drawSamples(model, data, {
-        ...o, sampler: spec, temperature: undefined, steps, length, schedule: meta.config.diffusion.schedule, supported: method.samplers(meta.config), supportedWhy: method.samplerLimits, stop,
-      });
+      const stop = o.stop === undefined ? undefined : stopTokenOf(loaded.data, o.stop as string);
+      const { steps, out } = sampleCheckpoint(loaded, { ...o, sampler: spec, temperature: undefined, stop });
       const seconds = (performance.now() - t0) / 1000;
       const name = policy.name;
       if (o.json) return console.log(JSON.stringify({ sampler: name, steps, top_p: o.topP, seed: o.seed, seconds, stats: out[0]!.stats, samples: out.map((s) => s.text) }));
