@@ -121,13 +121,14 @@ function cellSpan(index) {
 function replay(count) {
   const state = new Map();
   const marks = new Map();
-  let step = 0;
+  let step = -1; // the last step of the current loop call (-1: none yet)
   let nfe = 0;
   for (let e = 0; e < count; e++) {
     const ev = run.events[e];
     const last = e === count - 1;
     if (ev.type === "call") {
       for (const [i, kind, text] of ev.cells) state.set(i, [kind, text]);
+      step = -1;
       continue;
     }
     nfe++;
@@ -151,7 +152,7 @@ function draw(count) {
     span.textContent = shown(kind, text);
     span.title = kind === "partial" ? `digits ${text}` : "";
   }
-  $("step-count").textContent = String(count === 0 ? 0 : Math.min(step + 1, run.start.steps));
+  $("step-count").textContent = String(Math.min(step + 1, run.start.steps)); // the final fill (step T) adds no step
   $("nfe").textContent = String(nfe);
   $("scrub-label").textContent = `${count} / ${run.events.length} events`;
 }
