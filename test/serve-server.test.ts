@@ -6,9 +6,14 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, copyFileSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative } from "node:path";
 import { after, before, test } from "node:test";
-import { okJson, runCli } from "./helpers/cli.js";
+import { spawn } from "node:child_process";
+import { okJson, REPO_ROOT, runCli, userError } from "./helpers/cli.js";
 import { postSample, readEvents, replayEvents, startServer, tinyCheckpoint } from "./helpers/serve.js";
 import type { FastifyInstance } from "fastify";
+import { dataOptions, loadModel } from "../src/cli/load-model.js";
+import { templateTokens } from "../src/cli/template.js";
+import { datasetFromName } from "../src/data/index.js";
+import { hmmOracleOf } from "../src/data/hmm-dataset.js";
 
 let root = "";
 let ckRoot = "";
@@ -185,4 +190,76 @@ test("a client that disconnects mid-generation kills its worker; a full queue an
   const again = await postSample(server.url, { checkpoint: rel(ckpts.md4!), steps: 2 });
   assert.equal(again.status, 200, "the freed place takes a new job");
   assert.equal((await readEvents(again)).at(-1)?.type, "done");
+});
+
+test("a queued job waits for the running one and starts when it is cancelled", async () => {
+  const queued = await startServer({ checkpoints: ckRoot, runs: null, jobs: 1, queue: 1 });
+  try {
+    const ac = new AbortController();
+    const a = await postSample(queued.url, { checkpoint: rel(ckpts.md4!), steps: 500_000 }, ac.signal);
+    await readEvents(a, (m) => m.type === "step");
+    let answered = false;
+    const b = postSample(queued.url, { checkpoint: rel(ckpts.md4!), steps: 3, seed: 4 }).then((r) => ((answered = true), r));
+    const jobs = async () => (await (await fetch(`${queued.url}api/jobs`)).json()) as { running: number; waiting: number };
+    for (let i = 0; i < 100 && (await jobs()).waiting === 0; i++) await new Promise((res) => setTimeout(res, 50));
+    const j = await jobs();
+    assert.equal(j.running, 1);
+    assert.equal(j.waiting, 1);
+    assert.equal((await postSample(queued.url, { checkpoint: rel(ckpts.md4!) })).status, 429, "one running, one waiting: full");
+    await new Promise((res) => setTimeout(res, 300));
+    assert.equal(answered, false, "the queued job has not started");
+    ac.abort();
+    const rb = await b;
+    assert.equal(rb.status, 200);
+    const done = (await readEvents(rb)).at(-1);
+    const cli = okJson(runCli(["sample", "--checkpoint", ckpts.md4!, "--n", "1", "--seed", "4", "--steps", "3", "--json"]));
+    assert.ok(done?.type === "done");
+    assert.deepEqual(done.samples, cli.samples);
+  } finally {
+    await queued.app.close();
+  }
+});
+
+test("the serve command: binds 127.0.0.1 by default, prints its URL, stops on SIGTERM; a bad folder is one user error", async () => {
+  const child = spawn(process.execPath, ["bin/maskdiff.js", "serve", "--checkpoints", ckRoot, "--port", "0"], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /maskdiff serve: (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on("exit", (code) => reject(new Error(`serve exited ${code} before printing its URL`)));
+  });
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  const list = (await (await fetch(`${url}api/checkpoints`)).json()) as { checkpoints: unknown[] };
+  assert.equal(list.checkpoints.length, Object.keys(methods).length);
+  const page = await fetch(url);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<title>maskdiff · sampling<\/title>/);
+  const code = new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+  child.kill("SIGTERM");
+  assert.equal(await code, 0);
+  userError(runCli(["serve", "--checkpoints", join(root, "nope")]), /--checkpoints .*nope does not exist/);
+  userError(runCli(["serve", "--checkpoints", ckRoot, "--runs", ckpts.md4!]), /--runs .* is not a directory/);
+  userError(runCli(["serve", "--checkpoints", ckRoot, "--port", "70000"]), /--port/);
+});
+
+test("an HMM-oracle checkpoint: each finished sample comes with its oracle NLL per token", async () => {
+  const dir = join(root, "served", "oracle");
+  mkdirSync(dir, { recursive: true });
+  const hmmCkpt = tinyCheckpoint(dir, "hmm", { name: "md4" }, { name: "hmm", seqLen: 16, hmmSeed: 2, hmmSize: 5000 });
+  const r = await postSample(server.url, { checkpoint: rel(hmmCkpt), n: 2, seed: 6, steps: 8 });
+  const done = (await readEvents(r)).at(-1);
+  assert.ok(done?.type === "done" && done.oracleNll !== null);
+  const { meta } = await loadModel(hmmCkpt);
+  const data = datasetFromName("hmm", dataOptions(meta));
+  const hmm = hmmOracleOf(data)!;
+  done.samples.forEach((text, b) => {
+    const nll = -hmm.logLikelihood(templateTokens(data, text)) / 16;
+    assert.ok(Math.abs(done.oracleNll![b]! - nll) < 1e-9, `${done.oracleNll![b]} vs ${nll}`);
+  });
+  const md4 = await readEvents(await postSample(server.url, { checkpoint: rel(ckpts.md4!), steps: 2 }));
+  const last = md4.at(-1);
+  assert.ok(last?.type === "done" && last.oracleNll === null, "no oracle for other data");
 });

@@ -6,11 +6,14 @@ import { buildServer, type ServerOptions } from "../../src/serve/server.js";
 import type { WorkerMessage } from "../../src/serve/sample-messages.js";
 import { okJson, runCli } from "./cli.js";
 
-/** Trains a tiny markov model of `method` (4 steps) into dir/name; returns the checkpoint path. */
-export function tinyCheckpoint(dir: string, name: string, method: Record<string, unknown> = { name: "md4" }, seqLen = 16): string {
+/** The tiny Markov data of tinyCheckpoint's default. */
+const MARKOV_DATA = { name: "markov", seqLen: 16, markovSeed: 3, markovSymbols: 5, markovSize: 2000 };
+
+/** Trains a tiny model of `method` (4 steps, Markov data of L = 16 unless `data` says otherwise) into dir/name; returns the checkpoint path. */
+export function tinyCheckpoint(dir: string, name: string, method: Record<string, unknown> = { name: "md4" }, data: Record<string, unknown> = MARKOV_DATA): string {
   const config = {
     seed: 0,
-    data: { name: "markov", seqLen, markovSeed: 3, markovSymbols: 5, markovSize: 2000 },
+    data,
     model: { d: 16, layers: 1, heads: 2, cond: 8 },
     method,
     train: { steps: 4, batch: 4, lr: 2e-3, warmup: 1, evalEvery: 4, evalSequences: 4, checkpointEvery: 4, keepCheckpoints: 1 },
