@@ -9,22 +9,24 @@ import { buildServer } from "../src/serve/server.js";
 import { median } from "./train-step.js";
 
 /** Milliseconds from the POST to the first step event and to the done event. */
-async function oneRequest(url: string, body: unknown): Promise<{ firstStep: number; done: number }> {
+async function oneRequest(url: string, body: unknown): Promise<{ firstStep: number; worker: number; done: number }> {
   const t0 = performance.now();
   const r = await fetch(`${url}api/sample`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   if (r.status !== 200) throw new Error(`sampling request answered ${r.status}: ${await r.text()}`);
   const reader = r.body!.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   let firstStep = NaN;
+  let worker = NaN;
   for (;;) {
     const { value, done } = await reader.read();
     if (done) throw new Error("the stream ended before its done event");
     buffer += value;
     for (let cut = buffer.indexOf("\n\n"); cut >= 0; cut = buffer.indexOf("\n\n")) {
-      const m = JSON.parse(buffer.slice(6, cut)) as { type: string };
+      const m = JSON.parse(buffer.slice(6, cut)) as { type: string; workerMs?: number };
       buffer = buffer.slice(cut + 2);
+      if (m.type === "start") worker = m.workerMs!;
       if (m.type === "step" && Number.isNaN(firstStep)) firstStep = performance.now() - t0;
-      if (m.type === "done") return { firstStep, done: performance.now() - t0 };
+      if (m.type === "done") return { firstStep, worker, done: performance.now() - t0 };
     }
   }
 }
@@ -42,13 +44,14 @@ export async function benchServe(argv: string[]): Promise<void> {
   const body = { checkpoint: basename(values.checkpoint), n: 1, seed: 0, ...(values.steps === undefined ? {} : { steps: Number(values.steps) }) };
   try {
     const rounds = Array.from({ length: Number(values.rounds) }, () => 0);
-    const rows: { firstStep: number; done: number }[] = [];
+    const rows: { firstStep: number; worker: number; done: number }[] = [];
     for (const _ of rounds) rows.push(await oneRequest(url, body));
-    const out = { checkpoint: values.checkpoint, rounds: rows.length, firstStepMs: median(rows.map((r) => r.firstStep)), doneMs: median(rows.map((r) => r.done)), all: rows };
+    const out = { checkpoint: values.checkpoint, rounds: rows.length, firstStepMs: median(rows.map((r) => r.firstStep)), workerMs: median(rows.map((r) => r.worker)), doneMs: median(rows.map((r) => r.done)), all: rows };
     if (values.json) console.log(JSON.stringify(out));
     else {
       console.log(`serve: ${values.checkpoint}, ${rows.length} requests one after the other`);
       console.log(`  request -> first streamed step: median ${out.firstStepMs.toFixed(0)} ms (${rows.map((r) => r.firstStep.toFixed(0)).join(", ")})`);
+      console.log(`  of which in the worker after its modules loaded (checkpoint, checks, step 0): median ${out.workerMs.toFixed(0)} ms`);
       console.log(`  request -> finished sample:     median ${out.doneMs.toFixed(0)} ms (${rows.map((r) => r.done.toFixed(0)).join(", ")})`);
     }
   } finally {

@@ -124,6 +124,8 @@ test("bad requests: 400 with a message naming the field", async () => {
     [{ checkpoint: ck, template: "ab#" }, /--template: character "#" at position 2/],
     [{ checkpoint: rel(ckpts.bd3!), template: "ab__" }, /--template: this model's method generates block by block/],
     [{ checkpoint: ck, steps: 2, length: 16, sampler: "block-ancestral", options: { block: 4 } }, /block-ancestral/],
+    [{ checkpoint: rel(ckpts.bd3!), sampler: "block-ancestral" }, /sampler 'block-ancestral' does not work with this model's method/],
+    [{ checkpoint: rel(ckpts.prime!), sampler: "confidence-prob" }, /sampler 'confidence-prob' does not work with this model's method/],
   ];
   for (const [body, pattern] of cases) {
     const r = await postSample(server.url, body);
@@ -154,7 +156,11 @@ test("no path escapes: .., absolute paths and symbolic links out of the served f
     const r = await postSample(server.url, { checkpoint });
     assert.equal(r.status, status, `${checkpoint}: ${await r.text()}`);
   }
-  const list = (await (await fetch(`${server.url}api/checkpoints`)).json()) as { checkpoints: { path: string }[] };
+  const list = (await (await fetch(`${server.url}api/checkpoints`)).json()) as { checkpoints: { path: string; method: string; samplers: { name: string }[] }[] };
+  for (const c of list.checkpoints) {
+    const { method, meta } = await loadModel(join(ckRoot, c.path));
+    assert.deepEqual(c.samplers.map((x) => x.name), method.samplers(meta.config), `${c.method}: the page offers the method's samplers`);
+  }
   assert.deepEqual(list.checkpoints.map((c) => c.path).sort(), Object.values(ckpts).map(rel).sort(), "the listing holds no linked-in file");
   const runs = (await (await fetch(`${server.url}api/runs`)).json()) as { runs: string[] };
   assert.deepEqual(runs.runs.sort(), Object.keys(methods).sort());

@@ -15,8 +15,8 @@ export interface StartMessage {
   /** Steps T per loop call, and the sampler spec in use. */
   steps: number;
   sampler: string;
-  /** Milliseconds from the worker's start to this message (the model was loaded and the request checked). */
-  readyMs: number;
+  /** Milliseconds from the worker's modules being loaded to the end of step 0 (checkpoint loaded, request checked, step 0 run). */
+  workerMs: number;
 }
 
 /** A loop call begins (block-wise methods make one per block): its cells start at `offset`, in this initial state. */

@@ -37,7 +37,7 @@ async function run(job: WorkerJob): Promise<void> {
     const cells = state.length / layout.positionsPerToken;
     if (e.step === 0) {
       if (callCells === 0) {
-        void send({ type: "start", batch: r.n, cellsPerSequence: length / layout.groupSize, tokensPerCell: layout.groupSize, positionsPerCell: layout.positionsPerToken, steps, sampler: r.spec, readyMs: performance.now() - started });
+        void send({ type: "start", batch: r.n, cellsPerSequence: length / layout.groupSize, tokensPerCell: layout.groupSize, positionsPerCell: layout.positionsPerToken, steps, sampler: r.spec, workerMs: performance.now() - started });
       }
       offset += callCells;
       callCells = cells;
@@ -50,7 +50,7 @@ async function run(job: WorkerJob): Promise<void> {
   const t0 = performance.now();
   const { out } = sampleCheckpoint(loaded, {
     n: r.n, sampler: r.spec, seed: r.seed, topP: r.topP, topPVariant: r.topPVariant, grid: r.grid, length: r.length, template: r.template,
-    latent: r.latent, decode: r.decode, steps: r.steps, onStep: (e, s) => onStep(e, s),
+    latent: r.latent, decode: r.decode, steps: r.steps, onStep,
   });
   const hmm = hmmOracleOf(data);
   await send({
@@ -59,6 +59,7 @@ async function run(job: WorkerJob): Promise<void> {
   });
 }
 
+process.once("disconnect", () => process.exit(0)); // the server went away while the job was loading
 process.once("message", (job: WorkerJob) => {
   run(job)
     .catch((e: unknown) => send({ type: "error", user: e instanceof UserError, message: e instanceof Error ? e.message : String(e) }))
