@@ -1,7 +1,9 @@
 /**
- * `npm run bench -- serve --checkpoint FILE [--rounds 5] [--steps T]`: the latency of `maskdiff serve` from a sampling
- * request to its first streamed step (a worker process is forked, loads the checkpoint and runs step 0), and to the
+ * `npm run bench -- serve --checkpoint FILE [--rounds 5] [--steps T] [--gap MS]`: the latency of `maskdiff serve` from a
+ * sampling request to its first streamed step (the spare worker loads the checkpoint and runs step 0), and to the
  * finished sample; median and every round. One sample at the checkpoint's trained length, T = that length by default.
+ * Requests are --gap ms apart (default 3000, time for the spare worker to start): --gap 0 measures back-to-back
+ * requests, which find their worker still starting.
  */
 import { basename, dirname } from "node:path";
 import { parseArgs } from "node:util";
@@ -35,7 +37,7 @@ async function oneRequest(url: string, body: unknown): Promise<{ firstStep: numb
 export async function benchServe(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { checkpoint: { type: "string", default: "runs/quickstart/ckpt-00001500.safetensors" }, rounds: { type: "string", default: "5" }, steps: { type: "string" }, json: { type: "boolean", default: false } },
+    options: { checkpoint: { type: "string", default: "runs/quickstart/ckpt-00001500.safetensors" }, rounds: { type: "string", default: "5" }, steps: { type: "string" }, gap: { type: "string", default: "3000" }, json: { type: "boolean", default: false } },
   });
   const app = buildServer({ checkpoints: dirname(values.checkpoint), runs: null, jobs: 1, queue: 0 });
   await app.listen({ port: 0, host: "127.0.0.1" });
@@ -45,13 +47,16 @@ export async function benchServe(argv: string[]): Promise<void> {
   try {
     const rounds = Array.from({ length: Number(values.rounds) }, () => 0);
     const rows: { firstStep: number; worker: number; done: number }[] = [];
-    for (const _ of rounds) rows.push(await oneRequest(url, body));
-    const out = { checkpoint: values.checkpoint, rounds: rows.length, firstStepMs: median(rows.map((r) => r.firstStep)), workerMs: median(rows.map((r) => r.worker)), doneMs: median(rows.map((r) => r.done)), all: rows };
+    for (const _ of rounds) {
+      await new Promise((done) => setTimeout(done, Number(values.gap)));
+      rows.push(await oneRequest(url, body));
+    }
+    const out = { checkpoint: values.checkpoint, rounds: rows.length, gapMs: Number(values.gap), firstStepMs: median(rows.map((r) => r.firstStep)), workerMs: median(rows.map((r) => r.worker)), doneMs: median(rows.map((r) => r.done)), all: rows };
     if (values.json) console.log(JSON.stringify(out));
     else {
-      console.log(`serve: ${values.checkpoint}, ${rows.length} requests one after the other`);
+      console.log(`serve: ${values.checkpoint}, ${rows.length} requests, each ${values.gap} ms after the last one ended`);
       console.log(`  request -> first streamed step: median ${out.firstStepMs.toFixed(0)} ms (${rows.map((r) => r.firstStep.toFixed(0)).join(", ")})`);
-      console.log(`  of which in the worker after its modules loaded (checkpoint, checks, step 0): median ${out.workerMs.toFixed(0)} ms`);
+      console.log(`  of which in the worker from the job's arrival (checkpoint, checks, step 0): median ${out.workerMs.toFixed(0)} ms`);
       console.log(`  request -> finished sample:     median ${out.doneMs.toFixed(0)} ms (${rows.map((r) => r.done.toFixed(0)).join(", ")})`);
     }
   } finally {

@@ -15,7 +15,7 @@ export interface StartMessage {
   /** Steps T per loop call, and the sampler spec in use. */
   steps: number;
   sampler: string;
-  /** Milliseconds from the worker's modules being loaded to the end of step 0 (checkpoint loaded, request checked, step 0 run). */
+  /** Milliseconds from the job's arrival at the worker to the end of step 0 (checkpoint loaded, request checked, step 0 run). */
   workerMs: number;
 }
 

@@ -1,7 +1,8 @@
 /**
- * POST /api/sample: validates the request, forks a sampling worker when the pool has room, and streams its messages as
- * server-sent events. The status (200, or the 4xx of a request the worker refused) is sent with the first message; a
- * client that disconnects kills the worker, which frees the job's tensors with its process.
+ * POST /api/sample: validates the request, hands it to a sampling worker process (the spare forked ahead, see
+ * spare-worker.ts) when the pool has room, and streams its messages as server-sent events. The status (200, or the
+ * 4xx of a request the worker refused) is sent with the first message; a client that disconnects kills the worker,
+ * which frees the job's tensors with its process.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -12,11 +13,17 @@ import { resolveBelow } from "./safe-path.js";
 import { describeIssues, sampleRequestSchema } from "./sample-request.js";
 import type { WorkerMessage } from "./sample-messages.js";
 import type { WorkerJob } from "./sample-worker.js";
+import type { SpareWorker } from "./spare-worker.js";
 
 const WORKER = fileURLToPath(new URL("./sample-worker.js", import.meta.url));
 
-/** Registers the route; `live` holds the worker processes of running jobs (for GET /api/jobs). */
-export function sampleRoute(app: FastifyInstance, checkpoints: string, pool: JobPool, live: Set<ChildProcess>): void {
+/** Forks a sampling worker (it waits for one job on its IPC channel). */
+export function forkWorker(): ChildProcess {
+  return fork(WORKER, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+}
+
+/** Registers the route; `live` holds the worker processes of running jobs (for GET /api/jobs), `spare` gives each job its worker. */
+export function sampleRoute(app: FastifyInstance, checkpoints: string, pool: JobPool, live: Set<ChildProcess>, spare: SpareWorker): void {
   app.post("/api/sample", async (req, reply) => {
     const parsed = sampleRequestSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw new HttpError(400, describeIssues(parsed.error));
@@ -35,13 +42,14 @@ export function sampleRoute(app: FastifyInstance, checkpoints: string, pool: Job
       if (child !== null && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       if (child !== null) live.delete(child);
       ticket.leave();
+      if (child !== null) spare.refill();
     };
     res.on("close", () => {
       if (!finished) end(); // the client went away before the job ended: cancel it
     });
     await ticket.ready;
     if (res.destroyed) return;
-    const worker = fork(WORKER, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const worker = spare.take();
     child = worker;
     live.add(worker);
     worker.on("message", (m: WorkerMessage) => {

@@ -1,6 +1,6 @@
 /**
- * The sampling worker: a child process (forked per job) that loads a checkpoint, samples one request and streams every
- * step to its parent over IPC. Killing it cancels the job and frees all its tensors with the process.
+ * The sampling worker: a child process (forked per job, ahead of it: see spare-worker.ts) that loads a checkpoint,
+ * samples one request and streams every step to its parent over IPC. Killing it cancels the job and frees all its tensors with the process.
  */
 import { hmmOracleOf } from "../data/hmm-dataset.js";
 import { loadModel } from "../cli/load-model.js";
@@ -17,7 +17,6 @@ export interface WorkerJob {
   checkpointPath: string;
 }
 
-const started = performance.now();
 
 /** Sends one message; resolves once it is handed to the IPC channel. */
 function send(m: WorkerMessage): Promise<void> {
@@ -26,6 +25,7 @@ function send(m: WorkerMessage): Promise<void> {
 
 /** Samples the job, streaming start, call, step and done messages. */
 async function run(job: WorkerJob): Promise<void> {
+  const received = performance.now();
   const r = job.request;
   const loaded = await loadModel(job.checkpointPath);
   const { data, model } = loaded;
@@ -37,7 +37,7 @@ async function run(job: WorkerJob): Promise<void> {
     const cells = state.length / layout.positionsPerToken;
     if (e.step === 0) {
       if (callCells === 0) {
-        void send({ type: "start", batch: r.n, cellsPerSequence: length / layout.groupSize, tokensPerCell: layout.groupSize, positionsPerCell: layout.positionsPerToken, steps, sampler: r.spec, workerMs: performance.now() - started });
+        void send({ type: "start", batch: r.n, cellsPerSequence: length / layout.groupSize, tokensPerCell: layout.groupSize, positionsPerCell: layout.positionsPerToken, steps, sampler: r.spec, workerMs: performance.now() - received });
       }
       offset += callCells;
       callCells = cells;

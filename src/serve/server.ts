@@ -7,7 +7,8 @@ import { checkpointListRoute } from "./checkpoint-list.js";
 import { HttpError } from "./http-error.js";
 import { JobPool } from "./job-pool.js";
 import { runRoutes } from "./run-routes.js";
-import { sampleRoute } from "./sample-route.js";
+import { forkWorker, sampleRoute } from "./sample-route.js";
+import { SpareWorker } from "./spare-worker.js";
 
 /** The pages, served as they are in the source tree (dist/src/serve/ -> src/serve/web/). */
 export const WEB_DIR = fileURLToPath(new URL("../../../src/serve/web/", import.meta.url));
@@ -35,9 +36,12 @@ export function buildServer(o: ServerOptions): FastifyInstance {
   app.register(fastifyStatic, { root: WEB_DIR, index: "index.html" });
   app.get("/api/jobs", async () => ({ ...pool.counts(), limits: { jobs: o.jobs, queue: o.queue }, pids: [...live].map((c) => c.pid) }));
   checkpointListRoute(app, o.checkpoints);
-  sampleRoute(app, o.checkpoints, pool, live);
+  const spare = new SpareWorker(forkWorker);
+  sampleRoute(app, o.checkpoints, pool, live, spare);
   runRoutes(app, o.runs);
+  app.addHook("onReady", async () => spare.refill());
   app.addHook("onClose", async () => {
+    spare.close();
     for (const c of live) c.kill("SIGKILL");
   });
   return app;
