@@ -5,8 +5,9 @@ import { benchEngine } from "./engine.js";
 import { benchLoop } from "./loop.js";
 import { benchMethods } from "./methods.js";
 import { benchSamplers } from "./samplers.js";
+import { benchServe } from "./serve.js";
 
-const suites: Record<string, (argv: string[]) => void | Promise<void>> = { bd3: benchBd3, ddp: benchDdp, engine: benchEngine, loop: benchLoop, methods: benchMethods, prime: benchMethods, samplers: benchSamplers };
+const suites: Record<string, (argv: string[]) => void | Promise<void>> = { bd3: benchBd3, ddp: benchDdp, engine: benchEngine, loop: benchLoop, methods: benchMethods, prime: benchMethods, samplers: benchSamplers, serve: benchServe };
 const [name = "engine", ...rest] = process.argv.slice(2);
 const suite = suites[name];
 if (!suite) {

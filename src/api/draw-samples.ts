@@ -2,7 +2,7 @@
 import { Rng } from "../engine/rng.js";
 import { scheduleFromName } from "../diffusion/schedule.js";
 import { encodeTemplate, statePositions, type StateLayout } from "../diffusion/state-layout.js";
-import { joinSamplerSpec, parseSamplerSpec, splitSamplerSpec, type SamplerPolicy, type SampleStats } from "../diffusion/samplers/index.js";
+import { joinSamplerSpec, parseSamplerSpec, splitSamplerSpec, type SampleOptions, type SamplerPolicy, type SampleStats } from "../diffusion/samplers/index.js";
 import type { TokenDataset } from "../data/dataset.js";
 import type { GenerateResult, MethodModel } from "../methods/method.js";
 import { generate } from "../methods/generate.js";
@@ -44,6 +44,8 @@ export interface DrawOptions {
   supportedWhy?: string;
   /** A stop token id (methods that generate left to right). */
   stop?: number;
+  /** Called after every step of the sampling loop (see SampleOptions.onStep). */
+  onStep?: SampleOptions["onStep"];
 }
 
 /** The spec `sampler` with `values` (spec key -> value, undefined = not given) appended as key=value pairs. */
@@ -89,7 +91,7 @@ export function drawSamples(model: MethodModel, data: TokenDataset, o: DrawOptio
   try {
     r = generate(model, policy, {
       prompt, latent: o.latent, decode: o.decode, batch: o.n, length: L, steps: o.steps, schedule: model.learnedSchedule?.() ?? scheduleFromName(o.schedule), rng: new Rng(o.seed),
-      topP: o.topP, topPVariant: o.topPVariant, grid: o.grid, stopToken: o.stop,
+      topP: o.topP, topPVariant: o.topPVariant, grid: o.grid, stopToken: o.stop, onStep: o.onStep,
     });
   } catch (e) {
     if (!model.generate || e instanceof UserError) throw e;

@@ -1,4 +1,4 @@
-/** The `maskdiff` command line: train, sample, eval, eval-samplers, eval-sudoku, data, prime-ell, toy2d. */
+/** The `maskdiff` command line: train, sample, eval, eval-samplers, eval-sudoku, data, prime-ell, toy2d, serve. */
 import { Command, CommanderError } from "commander";
 import { dataCommand } from "./commands/data.js";
 import { evalCommand } from "./commands/eval.js";
@@ -8,6 +8,7 @@ import { primeEllCommand } from "./commands/prime-ell.js";
 import { plotScheduleCommand } from "./commands/plot-schedule.js";
 import { evalCoupledCommand } from "./commands/eval-coupled.js";
 import { sampleCommand } from "./commands/sample.js";
+import { serveCommand } from "./commands/serve.js";
 import { toy2dCommand } from "./commands/toy2d.js";
 import { trainCommand } from "./commands/train.js";
 import { MaskdiffError, UserError } from "../errors.js";
@@ -16,7 +17,7 @@ const program = new Command("maskdiff")
   .description("Masked discrete diffusion models: train, sample, evaluate")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-for (const c of [trainCommand(), sampleCommand(), evalCommand(), evalSamplersCommand(), evalCoupledCommand(), evalSudokuCommand(), dataCommand(), primeEllCommand(), plotScheduleCommand(), toy2dCommand()]) program.addCommand(c.exitOverride());
+for (const c of [trainCommand(), sampleCommand(), evalCommand(), evalSamplersCommand(), evalCoupledCommand(), evalSudokuCommand(), dataCommand(), primeEllCommand(), plotScheduleCommand(), toy2dCommand(), serveCommand()]) program.addCommand(c.exitOverride());
 
 try {
   await program.parseAsync(process.argv);

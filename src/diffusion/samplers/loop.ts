@@ -105,7 +105,10 @@ export function sample(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOp
   };
   const trace: StepTrace[] | undefined = opts.trace ? [] : undefined;
   const record = (step: number, t: number, s: number, pos: number[]): void => {
-    trace?.push({ step, t, s, positions: Int32Array.from(pos), values: Int32Array.from(pos, (n) => tokens[n]!) });
+    if (!trace && !opts.onStep) return;
+    const entry = { step, t, s, positions: Int32Array.from(pos), values: Int32Array.from(pos, (n) => tokens[n]!) };
+    trace?.push(entry);
+    opts.onStep?.(entry, tokens);
   };
   const begin = { batch: B, length: L, layout, steps: T, tokens, fixed };
   try {

@@ -24,6 +24,8 @@ export interface SampleOptions {
   rng: Rng;
   /** Record the changes of every step (default false). */
   trace?: boolean;
+  /** Called after every step (and the final fill) with its changes and the state after it [B·L·ℓ] (read it, do not keep or change it). */
+  onStep?: (entry: StepTrace, state: Int32Array) => void;
   /** Fixed state values, [L·ℓ] (shared) or [B·L·ℓ]; the mask id marks the positions to generate. */
   prompt?: Int32Array;
   /** How masks left after T steps are filled from one last prediction (default "argmax"). */
