@@ -1,7 +1,7 @@
 /** Loading a trained model (EMA weights) and its dataset from a checkpoint. */
 import { existsSync, statSync } from "node:fs";
 import { datasetFromName, type DatasetOptions } from "../data/index.js";
-import type { TokenDataset } from "../data/dataset.js";
+import type { TokenDataset, TokenStream } from "../data/dataset.js";
 import type { Method, MethodModel } from "../methods/method.js";
 import { methodNamed } from "../methods/registry.js";
 import { loadCheckpoint, readCheckpointMeta, type CheckpointMeta } from "../train/checkpoint.js";
@@ -12,7 +12,7 @@ export interface LoadedModel {
   model: MethodModel;
   method: Method;
   meta: CheckpointMeta;
-  data: TokenDataset;
+  data: TokenDataset<TokenStream>;
 }
 
 /** Loads a checkpoint's EMA weights into the model its config describes, with its dataset. */
@@ -20,7 +20,7 @@ export async function loadModel(path: string): Promise<LoadedModel> {
   if (!existsSync(path)) throw new UserError(`checkpoint ${path} does not exist`);
   if (!statSync(path).isFile()) throw new UserError(`checkpoint ${path} is not a file`);
   const meta = await readCheckpointMeta(path);
-  let data: TokenDataset;
+  let data: TokenDataset<TokenStream>;
   try {
     data = datasetFromName(meta.config.data.name, dataOptions(meta));
   } catch (e) {
@@ -29,7 +29,7 @@ export async function loadModel(path: string): Promise<LoadedModel> {
   const method = methodNamed(meta.config.method.name);
   const model = method.build(meta.config, data.vocabSize);
   const shapes = Object.fromEntries(model.network.namedParameters().map(([n, p]) => [n, p.shape]));
-  const { tensors } = await loadCheckpoint(path, shapes);
+  const { tensors } = await loadCheckpoint(path, shapes, "float32", ["ema"]);
   model.network.loadStateDict(tensors.ema);
   for (const group of Object.values(tensors)) for (const t of Object.values(group as Record<string, { dispose(): void }>)) t.dispose();
   model.network.eval();
@@ -41,6 +41,7 @@ export function dataOptions(meta: { config: CheckpointMeta["config"] }): Dataset
   const d = meta.config.data;
   const o: DatasetOptions = {};
   if (d.dir !== undefined) o.dir = d.dir;
+  o.seqLen = d.seqLen;
   if (d.name === "hmm") {
     if (d.hmmSeed !== undefined) o.seed = d.hmmSeed;
     if (d.hmmHidden !== undefined) o.hidden = d.hmmHidden;

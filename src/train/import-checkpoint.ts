@@ -1,0 +1,78 @@
+/** `maskdiff import mdlm|bd3lm`: a public MDLM-family DiT file -> a maskdiff checkpoint (EMA weights) of md4 or bd3. */
+import { existsSync, statSync } from "node:fs";
+import { getRngState, loadSafetensors, readSafetensorsHeader, saveSafetensors, Rng, type Tensor } from "../engine/index.js";
+import { UserError } from "../cli/user-error.js";
+import { methodNamed } from "../methods/registry.js";
+import { checkMdlmLayout, checkRotaryBuffer, mdlmToDiT } from "../models/mdlm-weights.js";
+import { checkpointMetadata, rolePrefix, type CheckpointMeta } from "./checkpoint.js";
+import { parseTrainConfig, type TrainConfig } from "./config.js";
+import { packageVersion } from "./version.js";
+
+/** What to import and how to describe it. */
+export interface ImportOptions {
+  /** "mdlm" (bidirectional DiT, method md4) or "bd3lm" (block-causal pass over [x_t ; x_0], method bd3). */
+  arch: "mdlm" | "bd3lm";
+  /** Attention heads (not recoverable from the tensors; MDLM-small: 12). */
+  heads: number;
+  /** Sequence length L the model is used at (MDLM / BD3-LM on OpenWebText: 1024). */
+  length: number;
+  /** bd3lm: block size L′. */
+  block?: number;
+  /** The dataset recorded in the checkpoint: "gpt2" (vocabulary only) or "gpt2:<dir>" (a held-out token folder to evaluate on). */
+  data: string;
+}
+
+/** The training config an imported model is described by (time-agnostic, as the public checkpoints are). */
+function importedConfig(sizes: { d: number; layers: number; cond: number }, o: ImportOptions): TrainConfig {
+  return parseTrainConfig(
+    {
+      seed: 0,
+      data: { name: o.data, seqLen: o.length },
+      model: { d: sizes.d, layers: sizes.layers, heads: o.heads, cond: sizes.cond, dropout: 0, timeConditioning: false },
+      diffusion: { schedule: "linear" },
+      method: o.arch === "mdlm" ? { name: "md4" } : { name: "bd3", block: o.block },
+      train: { steps: 1, batch: 1, lr: 1e-4 },
+    },
+    `the imported model's settings (--heads ${o.heads}, --length ${o.length}${o.block === undefined ? "" : `, --block ${o.block}`})`,
+  );
+}
+
+/**
+ * Reads `from`, checks every tensor against the MDLM layout (one UserError naming the first that does not fit),
+ * maps the weights onto maskdiff's DiT and writes `out`: a checkpoint holding them as the EMA weights, which is
+ * what `sample` and `eval` load. Returns the config written.
+ */
+export async function importMdlmCheckpoint(from: string, out: string, o: ImportOptions): Promise<TrainConfig> {
+  if (!existsSync(from) || !statSync(from).isFile()) throw new UserError(`--from ${from} is not a file`);
+  if (o.arch === "bd3lm" && o.block === undefined) throw new UserError("import bd3lm needs --block (the checkpoint's block size L′, e.g. 4, 8 or 16)");
+  if (o.arch === "mdlm" && o.block !== undefined) throw new UserError("--block applies only to import bd3lm");
+  let header;
+  try {
+    header = await readSafetensorsHeader(from);
+  } catch (e) {
+    throw new UserError(`--from ${from} is not a readable safetensors file: ${(e as Error).message}`);
+  }
+  const sizes = checkMdlmLayout(header.entries, from);
+  if (sizes.d % o.heads !== 0 || (sizes.d / o.heads) % 2 !== 0) throw new UserError(`--heads ${o.heads} does not divide the file's width d = ${sizes.d} into an even head dimension`);
+  const config = importedConfig(sizes, o);
+  const model = methodNamed(config.method.name).build(config, sizes.vocab - 1);
+  const { tensors } = await loadSafetensors(from);
+  let weights: Record<string, Tensor> | null = null;
+  try {
+    checkRotaryBuffer(tensors, sizes.d / o.heads, from);
+    weights = mdlmToDiT(tensors, sizes);
+    model.network.loadStateDict(weights); // checks every name and shape against the network the config builds
+    const meta: CheckpointMeta = {
+      config, step: 0, rng: new Rng(config.seed).state(), torchRng: Buffer.from(getRngState()).toString("base64"),
+      data: { rng: new Rng(config.seed + 1).state(), batches: 0, streamLength: 1, batchSize: config.train.batch, seqLen: config.data.seqLen },
+      adamStep: 0, version: packageVersion(),
+    };
+    const flat = Object.fromEntries(Object.entries(weights).map(([n, t]) => [rolePrefix("ema") + n, t]));
+    await saveSafetensors(out, flat, { ...checkpointMetadata(meta), imported_from: from, imported_arch: o.arch });
+    return config;
+  } finally {
+    for (const t of Object.values(tensors)) t.dispose();
+    for (const t of Object.values(weights ?? {})) t.dispose();
+    for (const p of model.network.parameters()) p.dispose();
+  }
+}
