@@ -17,6 +17,7 @@ import { generate } from "../../methods/generate.js";
 import { checkSampleMemory } from "../../engine/memory-check.js";
 import { loadModel } from "../load-model.js";
 import { seedArg, intAtLeast, intInRange, MAX_SAMPLE_STEPS, probability } from "../options.js";
+import { sampleStatistics } from "../../eval/sample-statistics.js";
 import { templateTokens } from "../template.js";
 import { UserError } from "../user-error.js";
 
@@ -187,6 +188,7 @@ export function sampleCommand(): Command {
     .option("--seed <s>", "random seed", seedArg(), 0)
     .option("-n, --n <n>", "number of samples", intAtLeast(1), 4)
     .option("--json", "print JSON")
+    .option("--stats", "also report the samples' mean per-sequence entropy (nats) and rep-1..4 repetition rates")
     .action(async (o) => {
       const values: Record<string, number | string | undefined> = Object.fromEntries(samplerFlags.map(([field, , key]) => [key, o[field] as number | undefined]));
       values.compat = o.remdmCompat as string | undefined;
@@ -206,9 +208,14 @@ export function sampleCommand(): Command {
       });
       const seconds = (performance.now() - t0) / 1000;
       const name = policy.name;
-      if (o.json) return console.log(JSON.stringify({ sampler: name, steps, top_p: o.topP, seed: o.seed, seconds, stats: out[0]!.stats, samples: out.map((s) => s.text) }));
+      const textStats = o.stats ? sampleStatistics(out.map((s) => s.tokens), data.vocabSize) : undefined;
+      if (o.json) return console.log(JSON.stringify({ sampler: name, steps, top_p: o.topP, seed: o.seed, seconds, stats: out[0]!.stats, sample_stats: textStats, samples: out.map((s) => s.text) }));
       out.forEach((s) => console.log(s.text));
       const st = out[0]!.stats;
       console.error(`${name}, T=${steps}: nfe ${st.nfe}, non-cached ${st.nfeNonCached}, idle steps ${st.idleSteps}, ${seconds.toFixed(2)} s`);
+      if (textStats) {
+        const r = textStats.repetition;
+        console.error(`entropy ${textStats.entropy.toFixed(3)} nats per sequence; rep-1 ${r.rep1.toFixed(3)}, rep-2 ${r.rep2.toFixed(3)}, rep-3 ${r.rep3.toFixed(3)}, rep-4 ${r.rep4.toFixed(3)}`);
+      }
     });
 }
