@@ -99,6 +99,17 @@ test("import: a mismatched or unknown file gets one message naming the first ten
   userError(await variant("other", () => ({ "transformer.wte.weight": zeros([10, 4]) })), /is not an MDLM\/BD3-LM DiT checkpoint: it has no backbone\.vocab_embed\.embedding/);
   userError(runCli(["import", "mdlm", "--from", join(ref, "model.safetensors"), "--out", join(root, "h.safetensors"), "--heads", "2", "--length", "12"]), /backbone\.rotary_emb\.inv_freq.*is not the rotary table of head dimension 16: is --heads right/);
   userError(runCli(["import", "mdlm", "--from", join(ref, "model.safetensors"), "--out", join(root, "h.safetensors"), "--heads", "5"]), /--heads 5 does not divide the file's width d = 32/);
+  // A Hugging Face config.json beside the weights supplies heads and length; contradicting flags and time conditioning are refused.
+  const hfDir = join(root, "hf");
+  mkdirSync(hfDir);
+  await saveSafetensors(join(hfDir, "model.safetensors"), tensors);
+  writeFileSync(join(hfDir, "config.json"), JSON.stringify({ n_heads: 4, model_length: 12, time_conditioning: false }));
+  const viaConfig = runCli(["import", "mdlm", "--from", join(hfDir, "model.safetensors"), "--out", join(root, "c.safetensors")]);
+  assert.equal(viaConfig.status, 0, viaConfig.stderr);
+  assert.match(viaConfig.stdout, /4 heads, cond 16, L 12/);
+  userError(runCli(["import", "mdlm", "--from", join(hfDir, "model.safetensors"), "--out", join(root, "c.safetensors"), "--heads", "8"]), /--heads 8 contradicts n_heads = 4 in .*config\.json/);
+  writeFileSync(join(hfDir, "config.json"), JSON.stringify({ n_heads: 4, model_length: 12, time_conditioning: true }));
+  userError(runCli(["import", "mdlm", "--from", join(hfDir, "model.safetensors"), "--out", join(root, "c.safetensors")]), /time_conditioning: true/);
   const notSafetensors = join(root, "junk.bin");
   writeFileSync(notSafetensors, "not a model");
   userError(runCli(["import", "mdlm", "--from", notSafetensors, "--out", join(root, "j.safetensors")]), /is not a readable safetensors file/);

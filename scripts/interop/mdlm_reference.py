@@ -15,6 +15,7 @@ script instead times the forward at the given sizes and prints one JSON line.
 import argparse
 import json
 import math
+import os
 import struct
 import time
 
@@ -179,7 +180,8 @@ def main():
     run = lambda: forward(p, tokens, sigma, a.heads, clean if bd3 else None, a.block if bd3 else None)
     with torch.no_grad():
         if a.bench:
-            torch.set_num_threads(torch.get_num_threads())
+            # maskdiff's convention: MASKDIFF_TORCH_THREADS intra-op threads (unset: 1), BLAS threads from OPENBLAS_NUM_THREADS
+            torch.set_num_threads(int(os.environ.get("MASKDIFF_TORCH_THREADS") or 1))
             run()  # warm-up
             times = []
             for _ in range(a.bench):
@@ -192,6 +194,9 @@ def main():
     _, _, inv = rotary_tables(torch.arange(1), a.d // a.heads)
     weights = {"backbone." + k: v for k, v in p.items()}
     weights["backbone.rotary_emb.inv_freq"] = inv  # a persistent buffer of the official module
+    if bd3:  # BD3-LM's Hugging Face model also stores its masking-rate clipping bounds as buffers
+        weights["sampling_eps_min"] = torch.tensor(1e-3)
+        weights["sampling_eps_max"] = torch.tensor(0.999)
     save_safetensors(f"{a.out}/model.safetensors", weights)
     ref = {"tokens": tokens, "logits": logits.float()}
     if bd3:

@@ -22,6 +22,12 @@ export interface MdlmSizes {
 /** Name prefix of the Hugging Face checkpoints (and of MDLM's Lightning state dict). */
 const PREFIX = "backbone.";
 
+/**
+ * Buffers the public files may carry that are not weights: the rotary frequencies (checked by checkRotaryBuffer) and
+ * BD3-LM's training-time clipping bounds of the masking rate (maskdiff's bd3 takes those as method.clip for training).
+ */
+const IGNORED = new Set(["rotary_emb.inv_freq", "sampling_eps_min", "sampling_eps_max"]);
+
 /** Their parameter names and shapes for given sizes, in file order; the rotary buffer is optional. */
 function expectedShapes({ vocab, d, layers, cond }: MdlmSizes): [string, number[]][] {
   const out: [string, number[]][] = [
@@ -79,7 +85,7 @@ export function checkMdlmLayout(entries: readonly SafetensorsEntry[], what: stri
   }
   for (const e of entries) {
     const n = bare(e.name);
-    if (n === "rotary_emb.inv_freq" || known.has(n)) continue;
+    if (IGNORED.has(n) || known.has(n)) continue;
     throw new UserError(`${what}: tensor '${e.name}' is not part of an MDLM/BD3-LM DiT (of ${sizeText})`);
   }
   return sizes;

@@ -1,5 +1,6 @@
 /** `maskdiff import mdlm|bd3lm`: a public MDLM-family DiT file -> a maskdiff checkpoint (EMA weights) of md4 or bd3. */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { getRngState, loadSafetensors, readSafetensorsHeader, saveSafetensors, Rng, type Tensor } from "../engine/index.js";
 import { UserError } from "../cli/user-error.js";
 import { methodNamed } from "../methods/registry.js";
@@ -12,18 +13,47 @@ import { packageVersion } from "./version.js";
 export interface ImportOptions {
   /** "mdlm" (bidirectional DiT, method md4) or "bd3lm" (block-causal pass over [x_t ; x_0], method bd3). */
   arch: "mdlm" | "bd3lm";
-  /** Attention heads (not recoverable from the tensors; MDLM-small: 12). */
-  heads: number;
-  /** Sequence length L the model is used at (MDLM / BD3-LM on OpenWebText: 1024). */
-  length: number;
-  /** bd3lm: block size L′. */
+  /** Attention heads (not recoverable from the tensors; default: config.json's n_heads, else 12 as in MDLM-small). */
+  heads?: number;
+  /** Sequence length L the model is used at (default: config.json's model_length, else 1024 as on OpenWebText). */
+  length?: number;
+  /** bd3lm: block size L′ (default: config.json's block_size). */
   block?: number;
   /** The dataset recorded in the checkpoint: "gpt2" (vocabulary only) or "gpt2:<dir>" (a held-out token folder to evaluate on). */
   data: string;
 }
 
+/** The settings of ImportOptions once config.json and the defaults have filled them in. */
+type Settled = ImportOptions & { heads: number; length: number };
+
+/**
+ * Fills heads, length and block from the Hugging Face config.json beside the weights when there is one (n_heads,
+ * model_length, block_size); a flag that contradicts it, or a time-conditioned model (the importer feeds σ = 0, as
+ * the public checkpoints are trained), is a UserError.
+ */
+function settle(from: string, o: ImportOptions): Settled {
+  const file = join(dirname(from), "config.json");
+  let hf: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    try {
+      hf = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    } catch (e) {
+      throw new UserError(`${file} (beside --from) is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  if (hf.time_conditioning === true) throw new UserError(`${file} says time_conditioning: true; the importer supports the time-agnostic MDLM/BD3-LM models (σ fed as 0), as the public checkpoints are`);
+  const pick = (flag: string, given: number | undefined, key: string, fallback: number | undefined): number | undefined => {
+    const v = hf[key];
+    if (v !== undefined && (typeof v !== "number" || !Number.isSafeInteger(v))) throw new UserError(`${file}: ${key} is ${JSON.stringify(v)}, not an integer`);
+    if (given !== undefined && v !== undefined && given !== v) throw new UserError(`${flag} ${given} contradicts ${key} = ${v} in ${file}`);
+    return given ?? (v as number | undefined) ?? fallback;
+  };
+  const block = o.arch === "bd3lm" ? pick("--block", o.block, "block_size", undefined) : o.block;
+  return { ...o, heads: pick("--heads", o.heads, "n_heads", 12)!, length: pick("--length", o.length, "model_length", 1024)!, block };
+}
+
 /** The training config an imported model is described by (time-agnostic, as the public checkpoints are). */
-function importedConfig(sizes: { d: number; layers: number; cond: number }, o: ImportOptions): TrainConfig {
+function importedConfig(sizes: { d: number; layers: number; cond: number }, o: Settled): TrainConfig {
   return parseTrainConfig(
     {
       seed: 0,
@@ -33,7 +63,7 @@ function importedConfig(sizes: { d: number; layers: number; cond: number }, o: I
       method: o.arch === "mdlm" ? { name: "md4" } : { name: "bd3", block: o.block },
       train: { steps: 1, batch: 1, lr: 1e-4 },
     },
-    `the imported model's settings (--heads ${o.heads}, --length ${o.length}${o.block === undefined ? "" : `, --block ${o.block}`})`,
+    `the imported model's settings (heads ${o.heads}, length ${o.length}${o.block === undefined ? "" : `, block ${o.block}`})`,
   );
 }
 
@@ -42,9 +72,10 @@ function importedConfig(sizes: { d: number; layers: number; cond: number }, o: I
  * maps the weights onto maskdiff's DiT and writes `out`: a checkpoint holding them as the EMA weights, which is
  * what `sample` and `eval` load. Returns the config written.
  */
-export async function importMdlmCheckpoint(from: string, out: string, o: ImportOptions): Promise<TrainConfig> {
+export async function importMdlmCheckpoint(from: string, out: string, options: ImportOptions): Promise<TrainConfig> {
   if (!existsSync(from) || !statSync(from).isFile()) throw new UserError(`--from ${from} is not a file`);
-  if (o.arch === "bd3lm" && o.block === undefined) throw new UserError("import bd3lm needs --block (the checkpoint's block size L′, e.g. 4, 8 or 16)");
+  const o = settle(from, options);
+  if (o.arch === "bd3lm" && o.block === undefined) throw new UserError("import bd3lm needs --block (the checkpoint's block size L′, e.g. 4, 8 or 16) or a config.json with block_size beside --from");
   if (o.arch === "mdlm" && o.block !== undefined) throw new UserError("--block applies only to import bd3lm");
   let header;
   try {

@@ -10,11 +10,11 @@ export function importCommand(): Command {
     .addArgument(new Argument("<arch>", "the file's architecture").choices(["mdlm", "bd3lm"]))
     .requiredOption("--from <file>", "the model's safetensors file (e.g. model.safetensors of kuleshov-group/mdlm-owt)")
     .requiredOption("--out <file>", "the maskdiff checkpoint to write")
-    .option("--heads <n>", "attention heads (the file does not record them; MDLM-small: 12)", intAtLeast(1), 12)
-    .option("--length <L>", "sequence length the model is used at (OpenWebText models: 1024)", intAtLeast(3), 1024)
-    .option("--block <n>", "bd3lm: the block size L′ it was trained with", intAtLeast(1))
+    .option("--heads <n>", "attention heads, which the weights do not record (default: n_heads of a config.json beside --from, else 12 as MDLM-small)", intAtLeast(1))
+    .option("--length <L>", "sequence length the model is used at (default: model_length of config.json, else 1024 as on OpenWebText)", intAtLeast(3))
+    .option("--block <n>", "bd3lm: the block size L′ it was trained with (default: block_size of config.json)", intAtLeast(1))
     .option("--data <name>", 'dataset recorded in the checkpoint: "gpt2" (vocabulary only) or "gpt2:<dir>" (token files for eval)', "gpt2")
-    .action(async (arch: "mdlm" | "bd3lm", o: { from: string; out: string; heads: number; length: number; block?: number; data: string }) => {
+    .action(async (arch: "mdlm" | "bd3lm", o: { from: string; out: string; heads?: number; length?: number; block?: number; data: string }) => {
       const config = await importMdlmCheckpoint(o.from, o.out, { arch, heads: o.heads, length: o.length, block: o.block, data: o.data });
       const m = config.model;
       console.log(`wrote ${o.out}: ${arch} as method ${config.method.name} (d ${m.d}, ${m.layers} layers, ${m.heads} heads, cond ${m.cond}, L ${config.data.seqLen}, data ${config.data.name})`);
