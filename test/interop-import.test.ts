@@ -110,6 +110,7 @@ test("import: a mismatched or unknown file gets one message naming the first ten
   userError(runCli(["import", "mdlm", "--from", join(hfDir, "model.safetensors"), "--out", join(root, "c.safetensors"), "--heads", "8"]), /--heads 8 contradicts n_heads = 4 in .*config\.json/);
   writeFileSync(join(hfDir, "config.json"), JSON.stringify({ n_heads: 4, model_length: 12, time_conditioning: true }));
   userError(runCli(["import", "mdlm", "--from", join(hfDir, "model.safetensors"), "--out", join(root, "c.safetensors")]), /time_conditioning: true/);
+  userError(await variant("vocab", (t) => ({ ...t, "backbone.vocab_embed.embedding": zeros([28, 32]), "backbone.output_layer.linear.weight": zeros([28, 32]), "backbone.output_layer.linear.bias": zeros([28]) })), /has 28 rows \(27 tokens \+ the mask\), but --data gpt2 has 50257 tokens/);
   const notSafetensors = join(root, "junk.bin");
   writeFileSync(notSafetensors, "not a model");
   userError(runCli(["import", "mdlm", "--from", notSafetensors, "--out", join(root, "j.safetensors")]), /is not a readable safetensors file/);

@@ -99,3 +99,20 @@ test("data tokenize and gpt2:<dir>: one clear message for bad input", () => {
   assert.equal(vocabOnly.vocabSize, 50257);
   assert.equal(vocabOnly.splits.train.length, 0);
 });
+
+test("train and eval on gpt2:<dir>: rows come from the wrapped token files", () => {
+  const dir = fresh();
+  const txt = join(dir, "corpus.txt");
+  writeFileSync(txt, Array.from({ length: 60 }, (_, i) => `Paragraph ${i} of a small corpus, with words enough for a few rows.`).join("\n\n"));
+  okJson(runCli(["data", "tokenize", "--from", txt, "--tokenizer", "gpt2", "--out", join(dir, "tok")]));
+  const config = {
+    seed: 0, data: { name: `gpt2:${join(dir, "tok")}`, seqLen: 16 }, model: { d: 16, layers: 1, heads: 2, cond: 8 },
+    train: { steps: 3, batch: 2, lr: 1e-3, warmup: 1, evalEvery: 3, evalSequences: 2, checkpointEvery: 3, keepCheckpoints: 1 },
+  };
+  writeFileSync(join(dir, "c.json"), JSON.stringify(config));
+  const r = okJson(runCli(["train", "--config", join(dir, "c.json"), "--out", join(dir, "run"), "--samples", "0", "--json"], 120_000));
+  assert.equal(r.steps, 3);
+  assert.equal(r.baselines_bits_per_token, null); // the n-gram baselines would read the files whole
+  const e = okJson(runCli(["eval", "--checkpoint", r.checkpoint, "--json"]));
+  assert.equal(e.n_sequences, Math.floor(datasetFromName(`gpt2:${join(dir, "tok")}`, { seqLen: 16 }).splits.valid.length / 16));
+});

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import { UserError } from "../cli/user-error.js";
 import type { TokenStream } from "./dataset.js";
 
-/** Tokens of a uint16 file; each range is read from disk when asked for and every id is checked against the vocabulary. */
+/** Tokens of a uint16 file; each range is read from disk when asked for and every id is checked against the vocabulary (the file stays open for the process). */
 export class Uint16FileStream implements TokenStream {
   readonly length: number;
   private readonly fd: number;
@@ -40,10 +40,5 @@ export class Uint16FileStream implements TokenStream {
       out[i] = id;
     }
     return out;
-  }
-
-  /** Closes the file. */
-  close(): void {
-    fs.closeSync(this.fd);
   }
 }

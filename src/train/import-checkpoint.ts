@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { getRngState, loadSafetensors, readSafetensorsHeader, saveSafetensors, Rng, type Tensor } from "../engine/index.js";
 import { UserError } from "../cli/user-error.js";
+import { datasetFromName } from "../data/registry.js";
 import { methodNamed } from "../methods/registry.js";
 import { checkMdlmLayout, checkRotaryBuffer, mdlmToDiT } from "../models/mdlm-weights.js";
 import { checkpointMetadata, rolePrefix, type CheckpointMeta } from "./checkpoint.js";
@@ -86,6 +87,14 @@ export async function importMdlmCheckpoint(from: string, out: string, options: I
   const sizes = checkMdlmLayout(header.entries, from);
   if (sizes.d % o.heads !== 0 || (sizes.d / o.heads) % 2 !== 0) throw new UserError(`--heads ${o.heads} does not divide the file's width d = ${sizes.d} into an even head dimension`);
   const config = importedConfig(sizes, o);
+  let vocab: number;
+  try {
+    vocab = datasetFromName(config.data.name, { seqLen: config.data.seqLen }).vocabSize;
+  } catch (e) {
+    throw new UserError(`--data ${o.data}: ${(e as Error).message}`);
+  }
+  if (vocab !== sizes.vocab - 1)
+    throw new UserError(`${from}: tensor 'backbone.vocab_embed.embedding' has ${sizes.vocab} rows (${sizes.vocab - 1} tokens + the mask), but --data ${o.data} has ${vocab} tokens (GPT-2 models have 50258 rows)`);
   const model = methodNamed(config.method.name).build(config, sizes.vocab - 1);
   const { tensors } = await loadSafetensors(from);
   let weights: Record<string, Tensor> | null = null;
