@@ -41,7 +41,7 @@ export function dataOptions(meta: { config: CheckpointMeta["config"] }): Dataset
   const d = meta.config.data;
   const o: DatasetOptions = {};
   if (d.dir !== undefined) o.dir = d.dir;
-  o.seqLen = d.seqLen;
+  if (d.name.startsWith("gpt2:")) o.seqLen = d.seqLen; // token files are wrapped into rows of the trained length
   if (d.name === "hmm") {
     if (d.hmmSeed !== undefined) o.seed = d.hmmSeed;
     if (d.hmmHidden !== undefined) o.hidden = d.hmmHidden;
