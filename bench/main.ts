@@ -2,12 +2,13 @@
 import { benchDdp } from "./ddp.js";
 import { benchBd3 } from "./bd3.js";
 import { benchEngine } from "./engine.js";
+import { benchInterop } from "./interop.js";
 import { benchLoop } from "./loop.js";
 import { benchMethods } from "./methods.js";
 import { benchSamplers } from "./samplers.js";
 import { benchServe } from "./serve.js";
 
-const suites: Record<string, (argv: string[]) => void | Promise<void>> = { bd3: benchBd3, ddp: benchDdp, engine: benchEngine, loop: benchLoop, methods: benchMethods, prime: benchMethods, samplers: benchSamplers, serve: benchServe };
+const suites: Record<string, (argv: string[]) => void | Promise<void>> = { bd3: benchBd3, ddp: benchDdp, engine: benchEngine, interop: benchInterop, loop: benchLoop, methods: benchMethods, prime: benchMethods, samplers: benchSamplers, serve: benchServe };
 const [name = "engine", ...rest] = process.argv.slice(2);
 const suite = suites[name];
 if (!suite) {

@@ -88,7 +88,8 @@ test("datasetFromName: fortunes, markov, text:<path>, text8; unknown names list 
   fs.writeFileSync(txt, "Chapter 1.\n\nIt was a dark & stormy night; the rain fell in torrents.\n");
   const t = datasetFromName(`text:${txt}`);
   assert.equal(t.vocabSize, 27);
-  const whole = t.decode(t.splits.train) + t.decode(t.splits.valid) + t.decode(t.splits.test);
+  const all = (s: { length: number; subarray(b: number, e: number): ArrayLike<number> }) => t.decode(s.subarray(0, s.length));
+  const whole = all(t.splits.train) + all(t.splits.valid) + all(t.splits.test);
   assert.equal(whole, "chapter it was a dark stormy night the rain fell in torrents");
   const m = datasetFromName("markov", { seed: 2, size: 1000, K: 5 });
   assert.equal(m.vocabSize, 5);

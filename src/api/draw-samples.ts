@@ -3,7 +3,7 @@ import { Rng } from "../engine/rng.js";
 import { scheduleFromName } from "../diffusion/schedule.js";
 import { encodeTemplate, statePositions, type StateLayout } from "../diffusion/state-layout.js";
 import { joinSamplerSpec, parseSamplerSpec, splitSamplerSpec, type SampleOptions, type SamplerPolicy, type SampleStats } from "../diffusion/samplers/index.js";
-import type { TokenDataset } from "../data/dataset.js";
+import type { TokenDataset, TokenStream } from "../data/dataset.js";
 import type { GenerateResult, MethodModel } from "../methods/method.js";
 import { generate } from "../methods/generate.js";
 import { UserError } from "../errors.js";
@@ -65,7 +65,7 @@ export function policyFor(sampler: string, values: Record<string, number | strin
 }
 
 /** Samples n sequences; returns their decoded text, tokens and the sampler's cost counters (summed over the sequences). */
-export function drawSamples(model: MethodModel, data: TokenDataset, o: DrawOptions): { text: string; tokens: number[]; stats: SampleStats }[] {
+export function drawSamples(model: MethodModel, data: TokenDataset<TokenStream>, o: DrawOptions): { text: string; tokens: number[]; stats: SampleStats }[] {
   const name = splitSamplerSpec(o.sampler).name;
   if (o.supported && !o.supported.includes(name)) throw new UserError(`sampler '${name}' does not work with this model's method; supported: ${o.supported.join(", ")}${o.supportedWhy ? ` (${o.supportedWhy})` : ""}`);
   const policy = policyFor(o.sampler, { temperature: o.temperature });
@@ -117,7 +117,7 @@ function checkPolicyFits(policy: SamplerPolicy, layout: StateLayout, n: number, 
 }
 
 /** The token id whose decoded text is `text` (one token), or a UserError. */
-export function stopTokenOf(data: TokenDataset, text: string): number {
+export function stopTokenOf(data: TokenDataset<TokenStream>, text: string): number {
   const unescaped = text === "\\n" ? "\n" : text;
   for (let v = 0; v < data.vocabSize; v++) if (data.decode([v]) === unescaped) return v;
   throw new UserError(`--stop '${text}': no single token of dataset '${data.name}' decodes to it; give one character of its alphabet (\\n for a newline)`);

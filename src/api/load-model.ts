@@ -1,6 +1,6 @@
 /** A trained model loaded from a checkpoint (EMA weights) with its dataset, ready to sample from and evaluate. */
 import { existsSync, statSync } from "node:fs";
-import type { TokenDataset } from "../data/dataset.js";
+import type { TokenDataset, TokenStream } from "../data/dataset.js";
 import { topPVariants, type SampleStats } from "../diffusion/samplers/index.js";
 import { checkSampleMemory } from "../engine/memory-check.js";
 import { checkSeed } from "../engine/seed.js";
@@ -71,7 +71,7 @@ export class LoadedModel {
     /** The checkpoint's metadata (config, step, versions). */
     readonly meta: CheckpointMeta,
     /** The dataset it was trained on (decodes tokens to text). */
-    readonly data: TokenDataset,
+    readonly data: TokenDataset<TokenStream>,
   ) {}
 
   /** The training config the checkpoint records. */
@@ -134,7 +134,7 @@ export async function loadModel(path: string): Promise<LoadedModel> {
   if (typeof path !== "string" || !existsSync(path)) throw new UserError(`checkpoint ${path} does not exist`);
   if (!statSync(path).isFile()) throw new UserError(`checkpoint ${path} is not a file`);
   const meta = await readCheckpointMeta(path);
-  let data: TokenDataset;
+  let data: TokenDataset<TokenStream>;
   try {
     data = datasetFromName(meta.config.data.name, dataOptions(meta));
   } catch (e) {
@@ -144,12 +144,12 @@ export async function loadModel(path: string): Promise<LoadedModel> {
 }
 
 /** Loads a checkpoint's EMA weights with the dataset it was trained on, already in memory (e.g. right after training). */
-export async function loadModelOn(path: string, data: TokenDataset, meta?: CheckpointMeta): Promise<LoadedModel> {
+export async function loadModelOn(path: string, data: TokenDataset<TokenStream>, meta?: CheckpointMeta): Promise<LoadedModel> {
   meta ??= await readCheckpointMeta(path);
   const method = methodNamed(meta.config.method.name);
   const model = method.build(meta.config, data.vocabSize);
   const shapes = Object.fromEntries(model.network.namedParameters().map(([n, p]) => [n, p.shape]));
-  const { tensors } = await loadCheckpoint(path, shapes);
+  const { tensors } = await loadCheckpoint(path, shapes, "float32", ["ema"]);
   model.network.loadStateDict(tensors.ema);
   for (const group of Object.values(tensors)) for (const t of Object.values(group as Record<string, { dispose(): void }>)) t.dispose();
   model.network.eval();

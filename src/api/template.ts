@@ -1,12 +1,12 @@
 /** `--template`: a sequence with given and free positions ('_' = free), read with a dataset's own symbols. */
-import type { TokenDataset } from "../data/dataset.js";
+import type { TokenDataset, TokenStream } from "../data/dataset.js";
 import { UserError } from "../errors.js";
 
 /** The character that marks a free position in a template. */
 export const FREE_MARK = "_";
 
 /** Data tokens of a template (free positions as the mask id V); every other character must be one symbol of the dataset. */
-export function templateTokens(data: TokenDataset, template: string): Int32Array {
+export function templateTokens(data: TokenDataset<TokenStream>, template: string): Int32Array {
   const bySymbol = new Map<string, number>();
   for (let v = 0; v < data.vocabSize; v++) bySymbol.set(data.decode([v]), v);
   const chars = Array.from(template);

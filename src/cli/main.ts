@@ -7,6 +7,7 @@ import { evalSudokuCommand } from "./commands/eval-sudoku.js";
 import { primeEllCommand } from "./commands/prime-ell.js";
 import { plotScheduleCommand } from "./commands/plot-schedule.js";
 import { evalCoupledCommand } from "./commands/eval-coupled.js";
+import { importCommand } from "./commands/import.js";
 import { sampleCommand } from "./commands/sample.js";
 import { serveCommand } from "./commands/serve.js";
 import { toy2dCommand } from "./commands/toy2d.js";
@@ -17,7 +18,7 @@ const program = new Command("maskdiff")
   .description("Masked discrete diffusion models: train, sample, evaluate")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-for (const c of [trainCommand(), sampleCommand(), evalCommand(), evalSamplersCommand(), evalCoupledCommand(), evalSudokuCommand(), dataCommand(), primeEllCommand(), plotScheduleCommand(), toy2dCommand(), serveCommand()]) program.addCommand(c.exitOverride());
+for (const c of [trainCommand(), sampleCommand(), evalCommand(), evalSamplersCommand(), evalCoupledCommand(), evalSudokuCommand(), dataCommand(), primeEllCommand(), plotScheduleCommand(), toy2dCommand(), serveCommand(), importCommand()]) program.addCommand(c.exitOverride());
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,6 @@
 /** Random-offset [B, L] training batches from one token stream, seeded and exactly resumable. */
 import { Rng } from "../engine/rng.js";
-import type { TokenBatch } from "./dataset.js";
+import type { TokenBatch, TokenStream } from "./dataset.js";
 
 /** Options of a BatchReader. */
 export interface BatchReaderOptions {
@@ -39,7 +39,7 @@ export class BatchReader {
 
   /** A reader over stream; throws if the stream is shorter than one row. */
   constructor(
-    private readonly stream: Uint8Array,
+    private readonly stream: TokenStream,
     private readonly opts: BatchReaderOptions,
   ) {
     checkPositiveInt("batchSize", opts.batchSize);

@@ -1,13 +1,21 @@
 /** The token-dataset contract shared by every data source, and its contiguous train/valid/test split. */
 
-/** The three splits of a dataset, each one long token stream. */
-export interface Splits {
+/** A long token stream read by ranges: an in-memory array, or a file of which only the range asked for is read. */
+export interface TokenStream {
+  /** Tokens in the stream. */
+  readonly length: number;
+  /** Tokens [begin, end) as an array of ids. */
+  subarray(begin: number, end: number): ArrayLike<number>;
+}
+
+/** The three splits of a dataset, each one long token stream (in memory by default). */
+export interface Splits<S extends TokenStream = Uint8Array> {
   /** Training stream. */
-  train: Uint8Array;
+  train: S;
   /** Validation (held-out) stream. */
-  valid: Uint8Array;
+  valid: S;
   /** Test stream. */
-  test: Uint8Array;
+  test: S;
 }
 
 /** Where a dataset came from and how big it is. */
@@ -21,7 +29,7 @@ export interface DatasetMeta {
 }
 
 /** A tokenised dataset: V real classes (ids 0..V−1; the mask id V never occurs) and its splits. */
-export interface TokenDataset {
+export interface TokenDataset<S extends TokenStream = Uint8Array> {
   /** Short name, e.g. "fortunes", "text8", "markov". */
   name: string;
   /** Number of real token classes V (mask excluded). */
@@ -29,7 +37,7 @@ export interface TokenDataset {
   /** Renders ids (mask id V included) as text. */
   decode(ids: ArrayLike<number>): string;
   /** One long token stream per split. */
-  splits: Splits;
+  splits: Splits<S>;
   /** Provenance and sizes. */
   meta: DatasetMeta;
   /** When set, every split is a concatenation of independent records of this many tokens (training rows start at record boundaries). */
@@ -69,6 +77,6 @@ export function splitStream(
 }
 
 /** The sizes record of a set of splits, for DatasetMeta. */
-export function splitSizes(s: Splits): DatasetMeta["sizes"] {
+export function splitSizes(s: Splits<TokenStream>): DatasetMeta["sizes"] {
   return { train: s.train.length, valid: s.valid.length, test: s.test.length };
 }

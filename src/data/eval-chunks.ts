@@ -1,5 +1,5 @@
 /** Deterministic evaluation batches: consecutive non-overlapping length-L chunks of a stream. */
-import type { TokenBatch } from "./dataset.js";
+import type { TokenBatch, TokenStream } from "./dataset.js";
 
 /** Options of sequentialBatches. */
 export interface SequentialOptions {
@@ -20,7 +20,7 @@ export function countChunks(n: number, seqLen: number): number {
  * Yields chunks [0, L), [L, 2L), … grouped into batches of up to B rows; the tail shorter than L is
  * dropped, and at most maxChunks chunks are produced.
  */
-export function* sequentialBatches(stream: Uint8Array, opts: SequentialOptions): Generator<TokenBatch> {
+export function* sequentialBatches(stream: TokenStream, opts: SequentialOptions): Generator<TokenBatch> {
   const { seqLen: L, batchSize: B } = opts;
   for (const [k, v] of [["seqLen", L], ["batchSize", B]] as const) {
     if (!Number.isSafeInteger(v) || v <= 0) throw new Error(`sequentialBatches: ${k} must be a positive integer, got ${v}`);

@@ -5,7 +5,7 @@
  */
 import { Rng } from "../engine/rng.js";
 import { CHAR_VOCAB_SIZE, decode } from "./char-text.js";
-import { DEFAULT_FRACTIONS, splitSizes, splitStream, type TokenDataset } from "./dataset.js";
+import { DEFAULT_FRACTIONS, splitSizes, splitStream, type TokenDataset, type TokenStream } from "./dataset.js";
 import { HiddenMarkovModel } from "./hmm.js";
 import { entropyRateBounds, smbEntropyRate, type EntropyBounds, type SmbEstimate } from "./hmm-entropy.js";
 
@@ -96,7 +96,7 @@ export function hmmDataset(opts: HmmDatasetOptions = {}): TokenDataset & { hmm: 
 }
 
 /** The exact HMM behind a dataset built by hmmDataset, or null for any other dataset. */
-export function hmmOracleOf(data: TokenDataset): HiddenMarkovModel | null {
+export function hmmOracleOf(data: TokenDataset<TokenStream>): HiddenMarkovModel | null {
   const h = (data as { hmm?: unknown }).hmm;
   return h instanceof HiddenMarkovModel ? h : null;
 }

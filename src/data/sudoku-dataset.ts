@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { TokenDataset } from "./dataset.js";
+import type { TokenDataset, TokenStream } from "./dataset.js";
 import { readRegularFile } from "./read-file.js";
 import { gridLines, gridText, parseGrid } from "./sudoku-format.js";
 import type { SudokuPuzzles } from "./sudoku-generate.js";
@@ -77,7 +77,7 @@ export function loadSudoku(dir: string = defaultSudokuDir()): SudokuDataset {
 }
 
 /** The test puzzles of a dataset loaded by loadSudoku, or null for any other dataset. */
-export function sudokuPuzzlesOf(data: TokenDataset): SudokuPuzzles | null {
+export function sudokuPuzzlesOf(data: TokenDataset<TokenStream>): SudokuPuzzles | null {
   const p = (data as { puzzles?: SudokuPuzzles }).puzzles;
   return data.name === "sudoku" && p !== undefined ? p : null;
 }

@@ -4,6 +4,7 @@ import type { BoundSpec } from "../diffusion/bounds.js";
 import type { Denoiser } from "../diffusion/denoiser.js";
 import type { Schedule } from "../diffusion/schedule.js";
 import { countChunks, sequentialBatches } from "../data/eval-chunks.js";
+import type { TokenStream } from "../data/dataset.js";
 import { summarizeNelbo, type NelboSummary } from "./metrics.js";
 
 /** Options of evaluateBound. */
@@ -38,7 +39,7 @@ export interface EvaluationShare {
  * batch: with `share`, only that share's batches are computed and the other entries are 0 (the shares of all
  * processes add up to the whole).
  */
-export function boundValues(denoiser: Denoiser, bound: BoundSpec, stream: Uint8Array, opts: EvaluateOptions, share: EvaluationShare = { index: 0, count: 1 }): Float64Array {
+export function boundValues(denoiser: Denoiser, bound: BoundSpec, stream: TokenStream, opts: EvaluateOptions, share: EvaluationShare = { index: 0, count: 1 }): Float64Array {
   const options = { schedule: opts.schedule, tMin: opts.tMin, steps: opts.steps };
   const B = opts.batch ?? 16;
   const total = Math.min(countChunks(stream.length, opts.seqLen), opts.maxSequences ?? Infinity);
@@ -61,6 +62,6 @@ export function boundReport(values: Float64Array, bound: BoundSpec, opts: Evalua
 }
 
 /** Estimates `bound` on consecutive length-L chunks of stream (one Monte-Carlo sample per chunk). */
-export function evaluateBound(denoiser: Denoiser, bound: BoundSpec, stream: Uint8Array, opts: EvaluateOptions): NelboReport {
+export function evaluateBound(denoiser: Denoiser, bound: BoundSpec, stream: TokenStream, opts: EvaluateOptions): NelboReport {
   return boundReport(boundValues(denoiser, bound, stream, opts), bound, opts);
 }

@@ -65,7 +65,15 @@ export async function saveCheckpoint(dir: string, meta: CheckpointMeta, tensors:
   for (const role of Object.keys(prefixes) as (keyof CheckpointTensors)[])
     for (const [n, t] of Object.entries(tensors[role])) flat[prefixes[role] + n] = t;
   const path = join(dir, checkpointName(meta.step));
-  await saveSafetensors(path, flat, {
+  await saveSafetensors(path, flat, checkpointMetadata(meta));
+  const all = listCheckpoints(dir);
+  for (const old of all.slice(0, Math.max(0, all.length - keep))) rmSync(old, { force: true });
+  return path;
+}
+
+/** The string metadata a checkpoint file stores for meta. */
+export function checkpointMetadata(meta: CheckpointMeta): Record<string, string> {
+  return {
     format: CHECKPOINT_FORMAT,
     config: JSON.stringify(meta.config),
     step: String(meta.step),
@@ -74,10 +82,12 @@ export async function saveCheckpoint(dir: string, meta: CheckpointMeta, tensors:
     data: JSON.stringify(meta.data),
     adam_step: String(meta.adamStep),
     version: meta.version,
-  });
-  const all = listCheckpoints(dir);
-  for (const old of all.slice(0, Math.max(0, all.length - keep))) rmSync(old, { force: true });
-  return path;
+  };
+}
+
+/** The name prefix of a role's tensors in a checkpoint file ("ema." for the EMA weights). */
+export function rolePrefix(role: keyof CheckpointTensors): string {
+  return prefixes[role];
 }
 
 /** A checkpoint file that is damaged (unreadable, inconsistent metadata or tensors, non-finite weights). */
@@ -221,7 +231,8 @@ function maxAbs(t: Tensor): number {
 
 /**
  * Loads a checkpoint. `expected` (name -> shape) and `dtypes` (default float32 for every
- * parameter) are checked against the stored tensors of every role before any tensor is read;
+ * parameter) are checked against the stored tensors of each role in `roles` (default: all; sampling
+ * and evaluation need only the EMA weights, which is all an imported model has) before any tensor is read;
  * after reading, every tensor must be finite and at most MAX_ABS_VALUE[role] in magnitude.
  * Shape mismatches throw a UserError (the checkpoint is of another model); damage throws a
  * CorruptCheckpointError naming the tensor.
@@ -230,6 +241,7 @@ export async function loadCheckpoint(
   path: string,
   expected: Record<string, number[]>,
   dtypes: ExpectedDtypes = "float32",
+  roles: readonly (keyof CheckpointTensors)[] = Object.keys(prefixes) as (keyof CheckpointTensors)[],
 ): Promise<{ meta: CheckpointMeta; tensors: CheckpointTensors }> {
   let header;
   try {
@@ -242,7 +254,7 @@ export async function loadCheckpoint(
   const dtypeOf = (n: string): DType => (typeof dtypes === "string" ? dtypes : dtypes[n] ?? "float32");
   const problems: string[] = [];
   const damage: string[] = [];
-  for (const role of Object.values(prefixes))
+  for (const role of roles.map((r) => prefixes[r]))
     for (const [n, shape] of Object.entries(expected)) {
       const s = stored.get(role + n);
       if (!s) problems.push(`missing ${role + n}`);

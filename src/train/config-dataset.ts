@@ -1,6 +1,6 @@
 /** The dataset a training config names, loaded with the options recorded in its data section. */
 import { datasetFromName, type DatasetOptions } from "../data/index.js";
-import type { TokenDataset } from "../data/dataset.js";
+import type { TokenDataset, TokenStream } from "../data/dataset.js";
 import { UserError } from "../errors.js";
 import type { TrainConfig } from "./config.js";
 
@@ -9,6 +9,7 @@ export function dataOptions(meta: { config: TrainConfig }): DatasetOptions {
   const d = meta.config.data;
   const o: DatasetOptions = {};
   if (d.dir !== undefined) o.dir = d.dir;
+  if (d.name.startsWith("gpt2:")) o.seqLen = d.seqLen; // token files are wrapped into rows of the trained length
   if (d.name === "hmm") {
     if (d.hmmSeed !== undefined) o.seed = d.hmmSeed;
     if (d.hmmHidden !== undefined) o.hidden = d.hmmHidden;
@@ -26,7 +27,7 @@ export function dataOptions(meta: { config: TrainConfig }): DatasetOptions {
 }
 
 /** Loads config.data's dataset; a UserError naming data.name if it cannot be loaded. */
-export function configDataset(config: TrainConfig): TokenDataset {
+export function configDataset(config: TrainConfig): TokenDataset<TokenStream> {
   try {
     return datasetFromName(config.data.name, dataOptions({ config }));
   } catch (e) {

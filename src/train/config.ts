@@ -18,7 +18,7 @@ export const TrainConfigSchema = z
     seed: z.number().int().min(0).max(MAX_SEED - TRAIN_SEED_OFFSET).default(0),
     data: z
       .object({
-        name: z.string().min(1).describe('dataset: "fortunes", "markov", "hmm", "text8", "sudoku", a coupled-token task or "text:<path>"'),
+        name: z.string().min(1).describe('dataset: "fortunes", "markov", "hmm", "text8", "sudoku", a coupled-token task, "text:<path>", "gpt2" or "gpt2:<token folder>"'),
         seqLen: z.number().int().min(2).max(65536),
         dir: z.string().min(1).optional().describe('prepared folder of "text8" or "sudoku" (default data/<name>; a relative path is read from the working directory)'),
         markovSeed: z.number().int().min(0).max(MAX_SEED).optional(),

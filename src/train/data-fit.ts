@@ -6,10 +6,10 @@
  * the training time was spent.
  */
 import { UserError } from "../cli/user-error.js";
-import type { Splits, TokenDataset } from "../data/dataset.js";
+import type { Splits, TokenDataset, TokenStream } from "../data/dataset.js";
 
 /** Throws a UserError unless each named split of `data` holds at least one length-seqLen chunk (and seqLen fits its records). */
-export function checkSplitsFit(data: TokenDataset, seqLen: number, splits: readonly (keyof Splits)[] = ["train", "valid"]): void {
+export function checkSplitsFit(data: TokenDataset<TokenStream>, seqLen: number, splits: readonly (keyof Splits)[] = ["train", "valid"]): void {
   const r = data.recordLength;
   if (r !== undefined && seqLen % r !== 0)
     throw new UserError(`data '${data.name}' is made of independent records of ${r} tokens: data.seqLen (${seqLen}) must be a multiple of ${r} (e.g. ${r})`);

@@ -16,7 +16,7 @@ import {
 import { scheduleFromName } from "../diffusion/schedule.js";
 import { antithetic, stratified } from "../diffusion/time-sampling.js";
 import { BatchReader, type BatchReaderState } from "../data/batch-reader.js";
-import type { TokenDataset } from "../data/dataset.js";
+import type { TokenDataset, TokenStream } from "../data/dataset.js";
 import { boundReport, boundValues, type NelboReport } from "../eval/evaluate.js";
 import type { MethodModel } from "../methods/method.js";
 import { methodNamed } from "../methods/registry.js";
@@ -91,7 +91,7 @@ function sameExceptTrain(a: TrainConfig, b: TrainConfig): string[] {
 }
 
 /** Trains (or resumes training of) a model on a dataset; returns the final state. The run directory is locked meanwhile. */
-export async function train(config: TrainConfig, data: TokenDataset, opts: TrainOptions): Promise<TrainResult> {
+export async function train(config: TrainConfig, data: TokenDataset<TokenStream>, opts: TrainOptions): Promise<TrainResult> {
   const dp = opts.dataParallel ?? new DataParallel();
   preflight(config, data, dp);
   if (dp.rank !== 0) return trainLocked(config, data, opts, dp);
@@ -123,7 +123,7 @@ async function refuseEarly(config: TrainConfig, opts: TrainOptions): Promise<voi
 }
 
 /** The checks that need no run directory: seed range, data long enough for seqLen, batch divisible by the ranks, memory. */
-function preflight(config: TrainConfig, data: TokenDataset, dp: DataParallel): void {
+function preflight(config: TrainConfig, data: TokenDataset<TokenStream>, dp: DataParallel): void {
   checkSeed(config.seed, "seed", TRAIN_SEED_OFFSET);
   checkSplitsFit(data, config.data.seqLen);
   const m = config.model;
@@ -137,7 +137,7 @@ type StartState = { refused: string } | { step: number; adamStep: number; rng: n
 async function restoreCheckpoint(
   outDir: string,
   config: TrainConfig,
-  data: TokenDataset,
+  data: TokenDataset<TokenStream>,
   { model, params, ema, opt, reader }: { model: MethodModel["network"]; params: [string, Tensor][]; ema: Ema; opt: AdamW; reader: BatchReader },
   onWarning?: (message: string) => void,
 ): Promise<{ step: number; rng: Rng }> {
@@ -163,7 +163,7 @@ async function restoreCheckpoint(
   return { step: meta.step, rng: Rng.fromState(meta.rng) };
 }
 
-async function trainLocked(config: TrainConfig, data: TokenDataset, opts: TrainOptions, dp: DataParallel): Promise<TrainResult> {
+async function trainLocked(config: TrainConfig, data: TokenDataset<TokenStream>, opts: TrainOptions, dp: DataParallel): Promise<TrainResult> {
   const tc = config.train;
   const schedule = scheduleFromName(config.diffusion.schedule);
   manualSeed(config.seed);

@@ -4,6 +4,7 @@ import { parseSamplerSpec, samplerNames } from "../../diffusion/samplers/index.j
 import { loadModel } from "../../api/load-model.js";
 import { MAX_SAMPLE_STEPS, policyFor, specWithOptions } from "../../api/draw-samples.js";
 import { seedArg, intAtLeast, intInRange, probability } from "../options.js";
+import { sampleStatistics } from "../../eval/sample-statistics.js";
 
 /** Sampler option flags of the sample command and the spec key each one sets. */
 const samplerFlags = [
@@ -67,6 +68,7 @@ export function sampleCommand(): Command {
     .option("--seed <s>", "random seed", seedArg(), 0)
     .option("-n, --n <n>", "number of samples", intAtLeast(1), 4)
     .option("--json", "print JSON")
+    .option("--stats", "also report the samples' mean per-sequence entropy (nats) and rep-1..4 repetition rates")
     .action(async (o) => {
       const values: Record<string, number | string | undefined> = Object.fromEntries(samplerFlags.map(([field, , key]) => [key, o[field] as number | undefined]));
       values.compat = o.remdmCompat as string | undefined;
@@ -76,9 +78,14 @@ export function sampleCommand(): Command {
       const t0 = performance.now();
       const out = model.sample({ ...o, sampler, temperature: undefined });
       const seconds = (performance.now() - t0) / 1000;
-      if (o.json) return console.log(JSON.stringify({ sampler: out.sampler, steps: out.steps, top_p: o.topP, seed: o.seed, seconds, stats: out.stats, samples: out.texts }));
+      const textStats = o.stats ? sampleStatistics(out.tokens, model.data.vocabSize) : undefined;
+      if (o.json) return console.log(JSON.stringify({ sampler: out.sampler, steps: out.steps, top_p: o.topP, seed: o.seed, seconds, stats: out.stats, sample_stats: textStats, samples: out.texts }));
       out.texts.forEach((text) => console.log(text));
       const st = out.stats;
       console.error(`${out.sampler}, T=${out.steps}: nfe ${st.nfe}, non-cached ${st.nfeNonCached}, idle steps ${st.idleSteps}, ${seconds.toFixed(2)} s`);
+      if (textStats) {
+        const r = textStats.repetition;
+        console.error(`entropy ${textStats.entropy.toFixed(3)} nats per sequence; rep-1 ${r.rep1.toFixed(3)}, rep-2 ${r.rep2.toFixed(3)}, rep-3 ${r.rep3.toFixed(3)}, rep-4 ${r.rep4.toFixed(3)}`);
+      }
     });
 }
