@@ -8,11 +8,11 @@ import { Rng } from "../src/engine/rng.js";
 import { scheduleFromName } from "../src/diffusion/schedule.js";
 import { samplerFromName } from "../src/diffusion/samplers/index.js";
 import { antithetic } from "../src/diffusion/time-sampling.js";
-import { gaussLegendre } from "../src/eval/exact.js";
 import { methodNamed } from "../src/methods/registry.js";
 import type { MethodModel } from "../src/methods/method.js";
 import { parseTrainConfig, type TrainConfig } from "../src/train/config.js";
 import { assertFits, assertRejects } from "./helpers/chi-square.js";
+import { gaussianNodes } from "./helpers/gaussian-quadrature.js";
 
 const V = 3;
 const base = {
@@ -141,9 +141,7 @@ test("each block's latent conditions only its own block's predictions; later cle
  */
 function exactLaw(m: MethodModel, ignoreLatent = false): Float64Array {
   const d = m.denoiser();
-  const { nodes, weights } = gaussLegendre(16);
-  const pts: { z: number; w: number }[] = [];
-  for (let j = 0; j < 4; j++) nodes.forEach((xi, q) => { const z = -7 + 3.5 * j + 1.75 * (xi + 1); pts.push({ z, w: 1.75 * weights[q]! * Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI) }); });
+  const pts = gaussianNodes(0, 0, { halfWidth: 7, panels: 4, order: 16 });
   const grid = pts.flatMap((a) => pts.map((b) => ({ z: [a.z, b.z], w: a.w * b.w })));
   const law = new Float64Array(V ** 4);
   const C = V;
