@@ -208,3 +208,22 @@ test("block-vmd config errors: a block longer than the sequence, a bad encoder s
   assert.throws(() => config({ name: "block-vmd", block: 2, latentDims: 2 }), /latentDims/);
   assert.throws(() => config({ name: "block-vmd", latentDim: 2 }), /block/);
 });
+
+test("templates in block generation: given positions stay fixed under every policy (bd3 and block-vmd, cached and batched, sliding context)", () => {
+  for (const method of [{ name: "bd3", block: 2 }, { name: "block-vmd", block: 2, ...latentOptions }]) {
+    const cfg = config(method);
+    const m = methodNamed(method.name).build(cfg, V);
+    noGrad(() => m.network.loadStateDict(randomWeights(m, 4, 0.1))); // small enough that μ is not one-hot
+    const template = Int32Array.of(2, V, V, 0, 1, V, V, 2); // 8 tokens past the window of 4: the context slides
+    for (const name of methodNamed(method.name).samplers(cfg)) {
+      for (const together of [false, true]) {
+        const length = together ? 4 : 8;
+        const r = m.generate!(samplerFromName(name), { batch: 5, length, steps: 2, schedule: scheduleFromName("linear"), rng: new Rng(1), prompt: template.subarray(0, length), together });
+        for (const s of r.sequences) template.subarray(0, length).forEach((v, i) => v === V || assert.equal(s[i], v, `${method.name}, ${name}, together ${together}: position ${i} of [${s}]`));
+        if (name === "ancestral") assert.ok(r.sequences.some((s) => s[1] !== r.sequences[0]![1] || s[2] !== r.sequences[0]![2]), `${method.name}, ${name}: free positions vary`);
+      }
+    }
+  }
+  const m = methodNamed("bd3").build(config({ name: "bd3", block: 2 }), V);
+  assert.throws(() => m.generate!(samplerFromName("ancestral"), { batch: 2, length: 4, steps: 1, schedule: scheduleFromName("linear"), rng: new Rng(1), prompt: Int32Array.of(1, 2, 3) }), /a prompt of 3 positions, expected the length 4 or batch·length 8/);
+});

@@ -58,8 +58,15 @@ function addStats(a: SampleStats, b: SampleStats): void {
   a.idleSteps += b.idleSteps;
 }
 
-/** One sequence: blocks of opts.steps steps each (the last one cut to the length) until opts.length tokens or the stop token. */
-function generateOne(m: BlockModel, policy: SamplerPolicy, opts: BlockGenerateOptions, stats: SampleStats): Int32Array {
+/** The given positions (a template: mask id = free) of sequence b at positions from..from+n−1, from a prompt of [L] (shared) or [B·L]. */
+function promptSlice(prompt: Int32Array | undefined, L: number, b: number, from: number, n: number): Int32Array | undefined {
+  if (prompt === undefined) return undefined;
+  const at = prompt.length === L ? from : b * L + from;
+  return prompt.subarray(at, at + n);
+}
+
+/** Sequence b: blocks of opts.steps steps each (the last one cut to the length) until opts.length tokens or the stop token. */
+function generateOne(m: BlockModel, policy: SamplerPolicy, opts: BlockGenerateOptions, stats: SampleStats, b: number): Int32Array {
   const Lb = m.blockSize;
   const out: number[] = [];
   const cache = opts.kvCache === false ? null : new KvCache(m.network, Lb);
@@ -78,7 +85,7 @@ function generateOne(m: BlockModel, policy: SamplerPolicy, opts: BlockGenerateOp
       }
       const base = cache ? cachedBlockDenoiser(cache, m.layout, m.parameterization) : recomputingBlockDenoiser(m.network, prefix, Lb, m.layout, m.parameterization);
       const denoiser = withBlockLatent(opts.wrap ? opts.wrap(base, prefix) : base, m.latentDim);
-      const r = sample(denoiser, policy, { ...opts, batch: 1, length: n, prompt: undefined });
+      const r = sample(denoiser, policy, { ...opts, batch: 1, length: n, prompt: promptSlice(opts.prompt, opts.length, b, out.length, n) });
       addStats(stats, r.stats);
       const stop = opts.stopToken === undefined ? -1 : r.tokens.indexOf(opts.stopToken);
       out.push(...(stop >= 0 ? r.tokens.subarray(0, stop + 1) : r.tokens));
@@ -90,17 +97,21 @@ function generateOne(m: BlockModel, policy: SamplerPolicy, opts: BlockGenerateOp
   return Int32Array.from(out);
 }
 
-/** opts.batch sequences of up to opts.length tokens, one after the other from one random stream; opts.steps steps per block. */
+/**
+ * opts.batch sequences of up to opts.length tokens, one after the other from one random stream; opts.steps steps per block.
+ * A prompt ([L] shared, or [B·L]; mask id = free) fixes the given positions inside each block's generation.
+ */
 export function generateBlocks(m: BlockModel, policy: SamplerPolicy, opts: BlockGenerateOptions): GenerateResult {
-  if (opts.prompt !== undefined) throw new Error("block generation takes no prompt");
   for (const key of ["batch", "length", "steps"] as const) {
     if (!Number.isInteger(opts[key]) || opts[key] < 1) throw new Error(`block generation: ${key} must be a positive integer, got ${opts[key]}`);
   }
+  const p = opts.prompt;
+  if (p !== undefined && p.length !== opts.length && p.length !== opts.batch * opts.length) throw new Error(`block generation: a prompt of ${p.length} positions, expected the length ${opts.length} or batch·length ${opts.batch * opts.length}`);
   const stop = opts.stopToken;
   if (stop !== undefined && !(Number.isInteger(stop) && stop >= 0 && stop < m.layout.classes)) throw new Error(`stop token ${stop} is outside 0..${m.layout.classes - 1}`);
   const stats: SampleStats = { nfe: 0, nfeNonCached: 0, predictedRows: 0, idleSteps: 0 };
   if (opts.together) return { sequences: generateTogether(m, policy, opts, stats), stats };
-  const sequences = Array.from({ length: opts.batch }, () => generateOne(m, policy, opts, stats));
+  const sequences = Array.from({ length: opts.batch }, (_, b) => generateOne(m, policy, opts, stats, b));
   return { sequences, stats };
 }
 
@@ -117,7 +128,11 @@ function generateTogether(m: BlockModel, policy: SamplerPolicy, opts: BlockGener
   for (let P = 0; P < L; P += m.blockSize) {
     const S = Math.min(L, P + m.blockSize);
     const prompt = new Int32Array(B * S).fill(m.layout.maskId);
-    for (let b = 0; b < B; b++) prompt.set(done.subarray(b * P, (b + 1) * P), b * S);
+    for (let b = 0; b < B; b++) {
+      prompt.set(done.subarray(b * P, (b + 1) * P), b * S);
+      const given = promptSlice(opts.prompt, L, b, P, S - P);
+      if (given) prompt.set(given, b * S + P);
+    }
     const base = statePrefixBlockDenoiser(m.network, P, m.blockSize, m.layout, m.parameterization);
     const r = sample(withBlockLatent(base, m.latentDim), policy, { ...opts, length: S, prompt });
     addStats(stats, r.stats);
