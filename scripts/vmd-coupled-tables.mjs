@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const dir = process.argv[2] ?? "runs/vmd-coupled";
-const rows = (f) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), "utf8").trim().split("\n").map((l) => JSON.parse(l)) : []);
+const rows = (f) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), "utf8").trim().split("\n").filter((l) => l).map((l) => JSON.parse(l)) : []);
 const tasks = ["pairs", "pairs-weighted", "quads", "quads-two-pairs"];
 console.log("| task | NFE | independent one-step sampler: acc / KL | MD4 (sample): acc / KL | VMD (sample): acc / KL | VMD (argmax, the paper's): acc / KL |");
 console.log("|---|---|---|---|---|---|");

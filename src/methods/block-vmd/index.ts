@@ -18,7 +18,8 @@ import { vmdNetwork } from "../vmd/index.js";
 import { blockVmdSchema, type BlockVmdConfig } from "./config.js";
 import { BlockEncoder } from "./encoder.js";
 import { blockVmdLoss } from "./loss.js";
-import { blockLatentBounds, blockVmdObjective } from "./objective.js";
+import { blockLatentBounds } from "./bounds.js";
+import { blockVmdObjective } from "./objective.js";
 
 /** The method section of a config known to be block-vmd's. */
 function options(config: TrainConfig): BlockVmdConfig {

@@ -1,11 +1,10 @@
 /**
  * Block-wise VMD's training objective as an evaluation estimate (paper form, not a bound: each block's encoder sees that
- * block's mask pattern at t_b, so z_b changes with t_b), and its certified fixed-latent bounds.
+ * block's mask pattern at t_b, so z_b changes with t_b).
  */
 import type { BoundSpec } from "../../diffusion/bounds.js";
 import { drawGaussian, gaussianKl } from "../../diffusion/latent.js";
-import { withKl } from "../../diffusion/latent-bounds.js";
-import { blockCrossEntropy, blockNelbo, blockNoise } from "../bd3/block-nelbo.js";
+import { blockCrossEntropy, blockNoise } from "../bd3/block-nelbo.js";
 import type { VmdConfig } from "../vmd/config.js";
 
 /** Σ_b ∫_{tMin}^1 E[w(t_b)·CE_b(x | x_t, z_b) + λ(t_b)·KL(q(z_b | x0_{≤b}, mask of b) ‖ N(0, I))] dt_b, one antithetic t per block, no annealing. */
@@ -31,24 +30,4 @@ export function blockVmdObjective(name: string, blockSize: number, options: Pick
       return out;
     },
   };
-}
-
-/** The per-block bounds of the sampler that draws z_b ~ N(0, I) once per block: Σ_b KL(q(z_b | x) ‖ N(0, I)) + E_q[bound of block b given z_b]. */
-export function blockLatentBounds(blockSize: number): BoundSpec[] {
-  return [
-    {
-      name: "nelbo",
-      certified: false,
-      discrete: false,
-      label: (o) => `Σ_b KL(q(z_b|x) ‖ N(0, I)) + per-block NELBO given z_b (blocks of ${blockSize}), continuous time over t∈[${o.tMin}, 1] (truncated, so not a certified bound)`,
-      estimate: (d, x, rng, o) => withKl(d, x, rng, (dz) => blockNelbo(dz, x, blockSize, o.schedule, rng, { kind: "continuous", tMin: o.tMin })),
-    },
-    {
-      name: "nelbo_T",
-      certified: true,
-      discrete: true,
-      label: (o) => `Σ_b KL(q(z_b|x) ‖ N(0, I)) + per-block T-step NELBO given z_b (blocks of ${blockSize}), T = ${o.steps} steps per block, for the sampler that draws z_b once per block (certified upper bound)`,
-      estimate: (d, x, rng, o) => withKl(d, x, rng, (dz) => blockNelbo(dz, x, blockSize, o.schedule, rng, { kind: "steps", T: o.steps })),
-    },
-  ];
 }
