@@ -19,6 +19,7 @@ import { klPerDimension, reparameterize } from "../src/methods/vmd/gaussian.js";
 import { vmdLoss, type LatentNetwork } from "../src/methods/vmd/loss.js";
 import { vmdSchema } from "../src/methods/vmd/config.js";
 import { functionDenoiser } from "./helpers/table-denoiser.js";
+import { gaussianExpectation } from "./helpers/gaussian-quadrature.js";
 import { patternProb, patterns, samplerLaw, stepBoundExact, type ClassProblem } from "./helpers/class-enumeration.js";
 
 const V = 3;
@@ -36,21 +37,6 @@ function logitsOf(z: ArrayLike<number>, u: number): Float64Array {
 function encoderOf(x: ArrayLike<number>, M: number): [number, number] {
   const h = x[0]! * 3 + x[1]! + 0.37 * M;
   return [0.8 * Math.sin(h), -0.5 + 0.4 * Math.cos(1.7 * h)];
-}
-
-/** E_{z ~ N(m, e^lv)} f(z) by Gauss–Legendre over m ± 12 s (8 panels × 24 nodes). */
-function gaussianExpectation(m: number, lv: number, f: (z: number) => number): number {
-  const s = Math.exp(0.5 * lv);
-  const { nodes, weights } = gaussLegendre(24);
-  let total = 0;
-  for (let j = 0; j < 8; j++) {
-    const lo = m - 12 * s + 3 * s * j;
-    nodes.forEach((xi, q) => {
-      const z = lo + 1.5 * s * (xi + 1);
-      total += 1.5 * s * weights[q]! * f(z) * Math.exp(-0.5 * ((z - m) / s) ** 2) / (s * Math.sqrt(2 * Math.PI));
-    });
-  }
-  return total;
 }
 
 /** −log μ(z_M, u)_i[x_i] summed over masked i (SUBS: softmax of the real-class logits). */

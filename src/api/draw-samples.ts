@@ -78,7 +78,6 @@ export function drawSamples(model: MethodModel, data: TokenDataset<TokenStream>,
   if (o.stop !== undefined && !model.generate) throw new UserError("--stop: this model's method generates every position at once; a stop token needs a method that generates left to right");
   let prompt: Int32Array | undefined;
   if (o.template !== undefined) {
-    if (model.generate) throw new UserError("--template: this model's method generates block by block from its own start; templates work with the methods that sample every position at once");
     const given = templateTokens(data, o.template);
     if (given.length !== L) throw new UserError(`--template has ${given.length} positions but the sequence length is ${L} (drop --length, or make them agree)`);
     try {

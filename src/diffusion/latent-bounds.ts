@@ -18,8 +18,8 @@ export function encodeAllMasked(d: Denoiser, x: States, rng: Rng): { latent: Flo
   return { latent: drawGaussian(mean, logVar, rng), kl: gaussianKl(mean, logVar, lm.dim) };
 }
 
-/** KL + the z-conditioned bound `inner`, per sequence. */
-function withKl(d: Denoiser, x: States, rng: Rng, inner: (dz: Denoiser) => Float64Array): Float64Array {
+/** KL + the z-conditioned bound `inner`, per sequence (q at the all-MASK pattern, one draw). */
+export function withKl(d: Denoiser, x: States, rng: Rng, inner: (dz: Denoiser) => Float64Array): Float64Array {
   const { latent, kl } = encodeAllMasked(d, x, rng);
   return inner(withLatent(d, latent, x.batch)).map((v, b) => v + kl[b]!);
 }

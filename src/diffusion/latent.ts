@@ -1,6 +1,6 @@
 /** Host-side pieces of latent-variable denoisers: diagonal-Gaussian KL, draws, and a denoiser with its latent bound. */
 import type { Rng } from "../engine/rng.js";
-import type { Denoiser, States } from "./denoiser.js";
+import type { Denoiser, PredictExtras, States } from "./denoiser.js";
 
 /** KL(N(mean, diag e^logVar) ‖ N(0, I)) per row [batch]: ½ Σ_d (m² + e^lv − 1 − lv). */
 export function gaussianKl(mean: Float64Array, logVar: Float64Array, dim: number): Float64Array {
@@ -19,15 +19,15 @@ export function priorDraw(count: number, rng: Rng): Float64Array {
   return Float64Array.from({ length: count }, () => rng.normal());
 }
 
-/** The denoiser conditioned on one latent per sequence of a batch of `batch` rows (every predict call must be on that batch). */
+/** The denoiser conditioned on one latent per sequence of a batch of `batch` rows (every predict call must be on that batch; other extras pass through). */
 export function withLatent(d: Denoiser, latent: Float64Array, batch: number): Denoiser {
   return {
     layout: d.layout,
     parameterization: d.parameterization,
     timeConditioned: d.timeConditioned,
-    predict(states: States, t: Float64Array): Float64Array {
+    predict(states: States, t: Float64Array, extras?: PredictExtras): Float64Array {
       if (states.batch !== batch) throw new Error(`withLatent: the latent is for ${batch} sequences, predict got ${states.batch}`);
-      return d.predict(states, t, { latent });
+      return d.predict(states, t, { ...extras, latent });
     },
   };
 }

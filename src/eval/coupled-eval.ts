@@ -6,7 +6,9 @@
 import { Rng } from "../engine/rng.js";
 import type { Denoiser } from "../diffusion/denoiser.js";
 import type { Schedule } from "../diffusion/schedule.js";
-import { sample, type SamplerPolicy } from "../diffusion/samplers/index.js";
+import type { SamplerPolicy } from "../diffusion/samplers/index.js";
+import { generate } from "../methods/generate.js";
+import type { MethodModel } from "../methods/method.js";
 
 /** The smoothing added to every empirical probability before the KL. */
 export const KL_SMOOTHING = 1e-6;
@@ -76,7 +78,7 @@ export interface CoupledEvalOptions {
   /** Record length D. */
   length: number;
   law: Float64Array;
-  /** Steps (network calls) per record. */
+  /** Steps per record (network calls; block-wise models: steps per block). */
   steps: number;
   /** Samples drawn (default 100,000), in batches of 10,000. */
   n?: number;
@@ -88,16 +90,25 @@ export interface CoupledEvalOptions {
   latent?: "fixed" | "per-step";
 }
 
-/** Draws n records with the policy and scores them. */
-export function evaluateCoupled(denoiser: Denoiser, policy: SamplerPolicy, o: CoupledEvalOptions): CoupledScore {
+/** A CoupledScore with the logical network calls per record: the loop's count (T, + 1 for a final fill), summed over blocks. */
+export type CoupledRun = CoupledScore & { nfe_per_record: number };
+
+/**
+ * Draws n records with the policy and scores them: from a Denoiser by the loop over the whole record, or from a built
+ * model by its own generator where it has one (block-wise methods: steps per block, the batch's records together).
+ */
+export function evaluateCoupled(source: Denoiser | Pick<MethodModel, "denoiser" | "generate">, policy: SamplerPolicy, o: CoupledEvalOptions): CoupledRun {
+  const model = "predict" in source ? { denoiser: () => source } : source;
   const n = o.n ?? 100_000;
   const rng = new Rng(o.seed);
   const counts = new Float64Array(o.law.length);
+  let calls = 0;
   for (let done = 0; done < n; ) {
     const batch = Math.min(10_000, n - done);
-    const r = sample(denoiser, policy, { batch, length: o.length, steps: o.steps, schedule: o.schedule, rng, decode: o.decode, latent: o.latent });
-    for (let b = 0; b < batch; b++) counts[recordIndex(r.tokens, b, o.length, 10)]!++;
+    const r = generate(model, policy, { batch, length: o.length, steps: o.steps, schedule: o.schedule, rng, decode: o.decode, latent: o.latent, together: true });
+    r.sequences.forEach((s) => counts[recordIndex(s, 0, o.length, 10)]!++);
+    calls += batch * r.stats.nfe; // generated together: the counters are per record
     done += batch;
   }
-  return scoreHistogram(counts, o.law);
+  return { ...scoreHistogram(counts, o.law), nfe_per_record: calls / n };
 }

@@ -4,7 +4,7 @@ import type { SamplerPolicy } from "../diffusion/samplers/policy.js";
 import type { GenerateOptions, GenerateResult, MethodModel } from "./method.js";
 
 /** Samples opts.batch sequences of opts.length tokens with `policy`; a stop token needs a method that generates left to right. */
-export function generate(model: MethodModel, policy: SamplerPolicy, opts: GenerateOptions): GenerateResult {
+export function generate(model: Pick<MethodModel, "denoiser" | "generate">, policy: SamplerPolicy, opts: GenerateOptions): GenerateResult {
   if (model.generate) return model.generate(policy, opts);
   if (opts.stopToken !== undefined) throw new Error("a stop token needs a method that generates left to right (block diffusion); this one generates every position at once");
   const r = sample(model.denoiser(), policy, opts);

@@ -56,6 +56,11 @@ export interface MethodModel {
 export interface GenerateOptions extends SampleOptions {
   /** A token id that ends a sequence (kept as its last token); only methods that generate left to right honour it. */
   stopToken?: number;
+  /**
+   * Block-wise methods: generate the batch's sequences together (the prefix recomputed at every call, no KV cache)
+   * instead of one after the other — the same law, other draws; within the trained length, no stop token. Default false.
+   */
+  together?: boolean;
 }
 
 /** Generated sequences (of their own lengths when a stop rule cut them) and the cost counters, summed over the loop's calls. */

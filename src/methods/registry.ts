@@ -7,9 +7,10 @@ import { bd3 } from "./bd3/index.js";
 import { prime } from "./prime/index.js";
 import { genmd4 } from "./genmd4/index.js";
 import { vmd } from "./vmd/index.js";
+import { blockVmd } from "./block-vmd/index.js";
 
 /** Every method, by name. */
-export const methods: readonly Method[] = [md4, prime, genmd4, vmd, bd3];
+export const methods: readonly Method[] = [md4, prime, genmd4, vmd, bd3, blockVmd];
 
 /** Schema of a config's `method` section: one of the methods' own schemas, chosen by `name`. */
 export const methodSchema = z.discriminatedUnion("name", methods.map((m) => m.schema) as unknown as [Method["schema"], ...Method["schema"][]], {

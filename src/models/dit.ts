@@ -20,7 +20,7 @@ export interface DiTConfig {
   dropout?: number;
   /** When false the network ignores time (t = 0 is fed), which makes idle sampling steps cacheable. */
   timeConditioning?: boolean;
-  /** Dimensions of a per-sequence latent projected into the conditioning (default 0: none). */
+  /** Dimensions of a latent (per sequence, or per token) projected into the conditioning (default 0: none). */
   latentDim?: number;
 }
 
@@ -78,7 +78,7 @@ export class DiT extends Module {
   }
 
   /**
-   * z: int64 [B, S] noisy state; t: float [B] (or [B, n] per token) diffusion times; latent: [B, latentDim]
+   * z: int64 [B, S] noisy state; t: float [B] (or [B, n] per token) diffusion times; latent: [B, latentDim] (or [B, n, latentDim] per token)
    * -> logits [B, n, classes], n the encoder's output length (rotary tables and attention mask are sized from it).
    */
   forward(z: Tensor, t: Tensor, latent?: Tensor): Tensor {

@@ -12,7 +12,7 @@ export interface InputEncoder extends Module {
 
 /**
  * Conditioning: diffusion times [B] (one per sequence) or [B, n] (one per token, block diffusion), and
- * optionally a latent [B, K] per sequence (VMD) -> conditioning vectors [B, C] or [B, n, C].
+ * optionally a latent [B, K] per sequence (VMD) or [B, n, K] per token (block-wise VMD) -> conditioning vectors [B, C] or [B, n, C].
  */
 export interface Conditioning extends Module {
   /** Whether the vector depends on time (if not, idle sampling steps are exactly cacheable). */

@@ -5,7 +5,7 @@ import type { Conditioning } from "./seams.js";
 
 /**
  * SiLU(TimeEmbedding(t) + W·latent); time-agnostic models feed t = 0, i.e. a learned constant vector (MDLM).
- * With latentDim > 0 a latent vector per sequence is projected into the same space (parameters latent.*).
+ * With latentDim > 0 a latent vector per sequence (or one per token) is projected into the same space (parameters latent.*).
  */
 export class TimeConditioning extends Module implements Conditioning {
   readonly time: TimeEmbedding;
@@ -17,14 +17,15 @@ export class TimeConditioning extends Module implements Conditioning {
     this.latent = latentDim > 0 ? this.module("latent", new Linear(latentDim, dim)) : null;
   }
 
-  /** t float [B] or [B, n], latent [B, latentDim] -> [B, dim] or [B, n, dim]. */
+  /** t float [B] or [B, n], latent [B, latentDim] or per token [B, n, latentDim] -> [B, dim] or [B, n, dim]. */
   forward(t: Tensor, latent?: Tensor): Tensor {
     const input = this.timeConditioned ? t : zeros(t.shape, { device: t.device });
     let c = this.time.forward(input);
     if (latent !== undefined) {
       if (this.latent === null) throw new Error("conditioning: a latent was given but this model has no latent input (latentDim = 0)");
       const z = this.latent.forward(latent);
-      c = c.add(c.shape.length === 3 ? z.unsqueeze(1) : z);
+      if (latent.shape.length === 3) c = (c.shape.length === 3 ? c : c.unsqueeze(1)).add(z);
+      else c = c.add(c.shape.length === 3 ? z.unsqueeze(1) : z);
     } else if (this.latent !== null) throw new Error(`conditioning: this model needs a latent of ${this.latentDim} dimensions per sequence`);
     return c.silu();
   }

@@ -9,6 +9,7 @@ export const METHOD_SECTIONS: Record<string, Record<string, unknown>> = {
   genmd4: { name: "genmd4" },
   vmd: { name: "vmd", latentDim: 4, encoder: { d: 16, layers: 1, heads: 2 } },
   bd3: { name: "bd3", block: 4 },
+  "block-vmd": { name: "block-vmd", block: 4, latentDim: 4, encoder: { d: 16, layers: 1, heads: 2 } },
 };
 
 /** Global batch and steps of the equivalence runs. */

@@ -20,7 +20,7 @@ export function evalCoupledCommand(): Command {
   return new Command("eval-coupled")
     .description(`accuracy (share of samples in the support) and KL(data ‖ model) in nats (histogram of the samples, add-${KL_SMOOTHING} smoothing) on a coupled-token task, for each number of network calls`)
     .requiredOption("--checkpoint <file>", "a checkpoint trained on a coupled-token task (data.name pairs, pairs-weighted, pairs-mixed, quads, quads-two-pairs)")
-    .option("--nfe <list>", "network calls per record (= sampling steps T)", "1,2,4")
+    .option("--nfe <list>", "network calls per record (= sampling steps T); block-wise methods: steps per block", "1,2,4")
     .option("--sampler <spec>", "sampling policy (a spec as in maskdiff sample)", "ancestral")
     .option("-n, --n <n>", "samples per NFE", intAtLeast(100), 100_000)
     .addOption(new Option("--decode <how>", "revealed values: drawn from μ, or argmax (VMD's sampler)").choices(["sample", "argmax"]).default("sample"))
@@ -43,11 +43,10 @@ export function evalCoupledCommand(): Command {
       const law = coupledLaw(task as CoupledTask, meta.config.data.coupling ?? 1);
       const D = COUPLED_TASKS[task as CoupledTask];
       const factorized = productOfMarginalsScore(law, D);
-      const denoiser = model.denoiser();
       const schedule = modelSchedule(model, meta.config);
-      if (!o.json) console.log(`${task} (${data.meta.source}), ${method.name}, sampler ${o.sampler}, decode ${o.decode}${method.name === "vmd" ? `, z ${o.latent}` : ""}, N = ${o.n}; perfect independent one-step sampler: accuracy ${factorized.accuracy.toFixed(3)}, KL ${factorized.kl_nats.toFixed(3)}`);
+      if (!o.json) console.log(`${task} (${data.meta.source}), ${method.name}, sampler ${o.sampler}, decode ${o.decode}${model.denoiser().latent ? `, z ${o.latent}` : ""}, N = ${o.n}; perfect independent one-step sampler: accuracy ${factorized.accuracy.toFixed(3)}, KL ${factorized.kl_nats.toFixed(3)}`);
       for (const T of nfe) {
-        const s = evaluateCoupled(denoiser, policy, { length: D, law, steps: T, n: o.n, seed: o.seed, schedule, decode: o.decode, latent: o.latent });
+        const s = evaluateCoupled(model, policy, { length: D, law, steps: T, n: o.n, seed: o.seed, schedule, decode: o.decode, latent: o.latent });
         if (o.json) console.log(JSON.stringify({ task, method: method.name, sampler: o.sampler, decode: o.decode, latent: o.latent, nfe: T, ...s, smoothing: KL_SMOOTHING, factorized }));
         else console.log(`NFE ${T}: accuracy ${(100 * s.accuracy).toFixed(1)} % ± ${(100 * s.accuracy_stderr).toFixed(1)}, KL(data ‖ model) ${s.kl_nats.toFixed(3)} nats`);
       }

@@ -9,6 +9,12 @@ export function positionRange(start: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => start + i);
 }
 
+/** The zero latent of `rows` rows that clean tokens get from a latent-conditioned network (undefined without a latent input). */
+export function cleanLatent(network: DiT, rows: number): Tensor | undefined {
+  const K = network.config.latentDim ?? 0;
+  return K > 0 ? zeros([rows, K]) : undefined;
+}
+
 /** The time input of n tokens in `rows` rows at per-row times t (per token for time-conditioned networks, else one per row). */
 export function timeInput(network: DiT, rows: number, n: number, t: ArrayLike<number>): Tensor {
   if (!network.timeConditioned) return zeros([rows]);
@@ -46,7 +52,7 @@ export class KvCache {
           const within = n <= this.blockSize ? null : blockCausal(this.blockSize)(n, "cpu")!;
           const mask = within === null || P === 0 ? within : cat([full([n, P], true, { dtype: "bool" }), within], 1);
           const z = tensor(tokens, [1, n], { dtype: "int64" });
-          const { kv } = net.pass(z, timeInput(net, 1, n, [0]), { positions: positionRange(P, n), mask, past: this.layers });
+          const { kv } = net.pass(z, timeInput(net, 1, n, [0]), { positions: positionRange(P, n), mask, past: this.layers }, cleanLatent(net, 1));
           const old = this.layers;
           this.layers = kv.map((l, i) => ({ k: keep(old ? cat([old[i]!.k, l.k], 2) : l.k.clone()), v: keep(old ? cat([old[i]!.v, l.v], 2) : l.v.clone()) }));
           old?.forEach((l) => [l.k, l.v].forEach((x) => x.dispose()));

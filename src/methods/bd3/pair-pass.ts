@@ -12,14 +12,16 @@ export class PairPass {
   /**
    * z: noisy tokens int64 [B, L]; x: clean tokens int64 [B, L]; t: per-token times float [B, L] (the time of each
    * token's block; read only by time-conditioned networks, the clean half getting t = 0) -> logits of the noisy half [B, L, C].
-   * Both halves share rotary positions 0..L−1.
+   * Both halves share rotary positions 0..L−1. A latent-conditioned network takes a latent per noisy token [B, L, K]
+   * (the clean half gets the zero latent).
    */
-  logits(z: Tensor, x: Tensor, t: Tensor): Tensor {
+  logits(z: Tensor, x: Tensor, t: Tensor, latent?: Tensor): Tensor {
     const [B, L] = z.shape as [number, number];
     const { mask, positions } = this.view(L, z.device);
     return tidy(() => {
       const time = this.network.timeConditioned ? cat([t.to("float32"), zeros([B, L], { device: z.device })], 1) : zeros([B], { device: z.device });
-      return this.network.pass(cat([z, x], 1), time, { positions, mask }).logits.slice(1, 0, L);
+      const both = latent && cat([latent, zeros(latent.shape, { dtype: latent.dtype, device: latent.device })], 1);
+      return this.network.pass(cat([z, x], 1), time, { positions, mask }, both).logits.slice(1, 0, L);
     });
   }
 

@@ -3,8 +3,6 @@
  * (ALGORITHMS.md §5, VMD_DETAILS.md). No public code exists: the encoder, the latent size and the KL weighting are ours.
  */
 import { UserError } from "../../cli/user-error.js";
-import { noGrad, tensor, tidy } from "../../engine/index.js";
-import type { Denoiser } from "../../diffusion/denoiser.js";
 import { fixedLatentContinuous, fixedLatentStepBound } from "../../diffusion/latent-bounds.js";
 import { consistentSet } from "../../diffusion/parameterization.js";
 import { samplerNames } from "../../diffusion/samplers/index.js";
@@ -14,6 +12,7 @@ import { netDenoiser } from "../../models/net-denoiser.js";
 import type { TrainConfig } from "../../train/config.js";
 import type { Method, MethodModel } from "../method.js";
 import { vmdSchema, type VmdConfig } from "./config.js";
+import { withEncoder } from "./denoiser.js";
 import { LatentEncoder } from "./encoder.js";
 import { vmdLoss } from "./loss.js";
 import { VmdNetwork } from "./network.js";
@@ -24,29 +23,13 @@ function options(config: TrainConfig): VmdConfig {
   return config.method as VmdConfig;
 }
 
-/** The network's evaluation view: the z-conditioned denoiser plus its encoder as the LatentModel. */
-function vmdDenoiser(net: VmdNetwork, base: Denoiser): Denoiser {
-  const dim = net.encoder.dim;
-  return {
-    ...base,
-    latent: {
-      dim,
-      posterior(x, masked) {
-        const wasTraining = net.training;
-        net.eval();
-        try {
-          return noGrad(() =>
-            tidy(() => {
-              const q = net.encoder.forward(tensor(x.tokens, [x.batch, x.length], { dtype: "int64" }), tensor(masked, [x.batch, x.length], { dtype: "bool" }));
-              return { mean: q.mean.toFloat64Array(), logVar: q.logVar.toFloat64Array() };
-            }),
-          );
-        } finally {
-          net.train(wasTraining);
-        }
-      },
-    },
-  };
+/** VMD's network for a config: the latent-conditioned DiT and the encoder (shape checked). */
+export function vmdNetwork(config: TrainConfig, V: number, o: Pick<VmdConfig, "latentDim" | "encoder">): VmdNetwork {
+  const e = o.encoder;
+  if (e.d % e.heads !== 0 || (e.d / e.heads) % 2 !== 0) throw new UserError(`method.encoder: d = ${e.d} must be divisible by heads = ${e.heads}, with an even head dimension (rotary embedding)`);
+  const m = config.model;
+  const dit = new DiT({ classes: V, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond, dropout: m.dropout, timeConditioning: m.timeConditioning, latentDim: o.latentDim });
+  return new VmdNetwork(dit, new LatentEncoder(V, o.latentDim, e));
 }
 
 /** The VMD method. */
@@ -55,16 +38,12 @@ export const vmd: Method = {
   schema: vmdSchema,
   build(config: TrainConfig, V: number): MethodModel {
     const o = options(config);
-    const e = o.encoder;
-    if (e.d % e.heads !== 0 || (e.d / e.heads) % 2 !== 0) throw new UserError(`method.encoder: d = ${e.d} must be divisible by heads = ${e.heads}, with an even head dimension (rotary embedding)`);
-    const m = config.model;
-    const dit = new DiT({ classes: V, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond, dropout: m.dropout, timeConditioning: m.timeConditioning, latentDim: o.latentDim });
-    const network = new VmdNetwork(dit, new LatentEncoder(V, o.latentDim, e));
+    const network = vmdNetwork(config, V, o);
     const layout = tokenLayout(V);
     const parameterization = consistentSet(layout);
     return {
       network,
-      denoiser: () => vmdDenoiser(network, netDenoiser(network, layout, parameterization)),
+      denoiser: () => withEncoder(netDenoiser(network, layout, parameterization), network, (x, masked) => network.encoder.forward(x, masked), o.latentDim),
       loss: (input) => vmdLoss(network, parameterization, layout.maskId, o, input),
     };
   },

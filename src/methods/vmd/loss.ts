@@ -34,13 +34,21 @@ export function vmdLoss(net: LatentNetwork, parameterization: Parameterization, 
   const latent = reparameterize(mean, logVar, normalNoise(mean.shape, uniform));
   const logits: Tensor = net.forward(z, tensor(t, [B]), latent).to("float32");
   const reconstruction = weightedSum(tokenNll(restrictedLogProbs(parameterization, logits, z), x), masked, weight);
+  const kl = klPenalty(mean, logVar, weight, options, step, B * L);
+  return { loss: reconstruction.add(kl.penalty), terms: { reconstruction: reconstruction.item(), ...kl.terms } };
+}
+
+/**
+ * The KL part of the loss for N latents [N, dim] whose diffusion times have ELBO weights w [N]: Σ λ·KL / tokens, and the
+ * terms kl (nats per token, unweighted), kl_weight (the annealed β) and kl_dim_k (the mean KL of dimension k per latent).
+ */
+export function klPenalty(mean: Tensor, logVar: Tensor, weight: Tensor, options: Pick<VmdConfig, "beta" | "klWeight" | "klWarmup">, step: number | undefined, tokens: number): { penalty: Tensor; terms: Record<string, number> } {
+  const N = mean.shape[0]!;
   const klDims = klPerDimension(mean, logVar);
   const kl = klDims.sum(-1);
   const anneal = klAnnealing(step, options.klWarmup) * options.beta;
-  const lambda = options.klWeight === "time" ? weight.mul(anneal) : tensor(new Float32Array(B).fill(anneal), [B]);
-  const loss = reconstruction.add(kl.mul(lambda).sum().div(B * L));
-  const perDim = klDims.mean(0).toFloat64Array();
-  const terms: Record<string, number> = { reconstruction: reconstruction.item(), kl: kl.sum().item() / (B * L), kl_weight: anneal };
-  perDim.forEach((v, k) => (terms[`kl_dim_${k}`] = v));
-  return { loss, terms };
+  const lambda = options.klWeight === "time" ? weight.mul(anneal) : tensor(new Float32Array(N).fill(anneal), [N]);
+  const terms: Record<string, number> = { kl: kl.sum().item() / tokens, kl_weight: anneal };
+  klDims.mean(0).toFloat64Array().forEach((v, k) => (terms[`kl_dim_${k}`] = v));
+  return { penalty: kl.mul(lambda).sum().div(tokens), terms };
 }
