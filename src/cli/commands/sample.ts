@@ -8,6 +8,7 @@ import {
   parseSamplerSpec,
   samplerNames,
   splitSamplerSpec,
+  sequenceNfeSummary,
   type SamplerPolicy,
   type SampleStats,
 } from "../../diffusion/samplers/index.js";
@@ -17,6 +18,7 @@ import { generate } from "../../methods/generate.js";
 import { checkSampleMemory } from "../../engine/memory-check.js";
 import { loadModel } from "../load-model.js";
 import { seedArg, intAtLeast, intInRange, MAX_SAMPLE_STEPS, probability } from "../options.js";
+import { samplerKeysHelp } from "../sampler-help.js";
 import { templateTokens } from "../template.js";
 import { UserError } from "../user-error.js";
 
@@ -179,6 +181,7 @@ export function sampleCommand(): Command {
     );
   for (const [, flag, , help] of samplerFlags) cmd.option(flag, help, flag === "--block <n>" ? intAtLeast(1) : finiteNumber);
   return cmd
+    .addHelpText("after", samplerKeysHelp())
     .option("--length <L>", "sequence length (default: the trained length, or the template's; block-wise methods go past the trained length with a sliding context)", intAtLeast(1))
     .addOption(new Option("--decode <how>", "value of a revealed token: a draw from μ, or its most probable class (VMD's sampler)").choices(["sample", "argmax"]).default("sample"))
     .addOption(new Option("--latent <mode>", "latent-variable models (vmd): z ~ N(0, I) drawn once per sequence and held (the paper's), or redrawn every step (VADD's)").choices(["fixed", "per-step"]).default("fixed"))
@@ -206,9 +209,12 @@ export function sampleCommand(): Command {
       });
       const seconds = (performance.now() - t0) / 1000;
       const name = policy.name;
-      if (o.json) return console.log(JSON.stringify({ sampler: name, steps, top_p: o.topP, seed: o.seed, seconds, stats: out[0]!.stats, samples: out.map((s) => s.text) }));
-      out.forEach((s) => console.log(s.text));
       const st = out[0]!.stats;
-      console.error(`${name}, T=${steps}: nfe ${st.nfe}, non-cached ${st.nfeNonCached}, idle steps ${st.idleSteps}, ${seconds.toFixed(2)} s`);
+      const perSeq = sequenceNfeSummary(st.sequenceNfe);
+      const variable = policy.untilDone === true;
+      if (o.json) return console.log(JSON.stringify({ sampler: name, steps: variable ? null : steps, top_p: o.topP, seed: o.seed, seconds, stats: st, nfe_per_sequence: perSeq, samples: out.map((s) => s.text) }));
+      out.forEach((s) => console.log(s.text));
+      const nfeSeq = `per sequence mean ${perSeq.mean.toFixed(2)}, min ${perSeq.min}, max ${perSeq.max}`;
+      console.error(`${name}, ${variable ? "variable steps" : `T=${steps}`}: nfe ${st.nfe} (${nfeSeq}), non-cached ${st.nfeNonCached}, idle steps ${st.idleSteps}, ${seconds.toFixed(2)} s`);
     });
 }

@@ -39,7 +39,7 @@ export function contextLimit(window: number, blockSize: number, n = blockSize): 
   return Math.floor((window - n) / blockSize) * blockSize;
 }
 
-/** Adds b's counters to a. */
+/** Adds b's counters to a (the per-sequence ones are summed by the caller). */
 function addStats(a: SampleStats, b: SampleStats): void {
   a.nfe += b.nfe;
   a.nfeNonCached += b.nfeNonCached;
@@ -49,6 +49,7 @@ function addStats(a: SampleStats, b: SampleStats): void {
 
 /** One sequence: blocks of opts.steps steps each (the last one cut to the length) until opts.length tokens or the stop token. */
 function generateOne(m: BlockModel, policy: SamplerPolicy, opts: BlockGenerateOptions, stats: SampleStats): Int32Array {
+  let nfe = 0;
   const Lb = m.blockSize;
   const out: number[] = [];
   const cache = opts.kvCache === false ? null : new KvCache(m.network, Lb);
@@ -69,6 +70,7 @@ function generateOne(m: BlockModel, policy: SamplerPolicy, opts: BlockGenerateOp
       const denoiser = opts.wrap ? opts.wrap(base, prefix) : base;
       const r = sample(denoiser, policy, { ...opts, batch: 1, length: n, prompt: undefined });
       addStats(stats, r.stats);
+      nfe += r.stats.sequenceNfe[0]!;
       const stop = opts.stopToken === undefined ? -1 : r.tokens.indexOf(opts.stopToken);
       out.push(...(stop >= 0 ? r.tokens.subarray(0, stop + 1) : r.tokens));
       if (stop >= 0) break;
@@ -76,6 +78,7 @@ function generateOne(m: BlockModel, policy: SamplerPolicy, opts: BlockGenerateOp
   } finally {
     cache?.clear();
   }
+  stats.sequenceNfe.push(nfe);
   return Int32Array.from(out);
 }
 
@@ -87,7 +90,7 @@ export function generateBlocks(m: BlockModel, policy: SamplerPolicy, opts: Block
   }
   const stop = opts.stopToken;
   if (stop !== undefined && !(Number.isInteger(stop) && stop >= 0 && stop < m.layout.classes)) throw new Error(`stop token ${stop} is outside 0..${m.layout.classes - 1}`);
-  const stats: SampleStats = { nfe: 0, nfeNonCached: 0, predictedRows: 0, idleSteps: 0 };
+  const stats: SampleStats = { nfe: 0, nfeNonCached: 0, predictedRows: 0, idleSteps: 0, sequenceNfe: [] };
   const sequences = Array.from({ length: opts.batch }, () => generateOne(m, policy, opts, stats));
   return { sequences, stats };
 }
