@@ -230,11 +230,13 @@ test("the loop refuses a variable-step policy that makes no progress (no hang), 
   const idle: SamplerPolicy = { name: "idle", untilDone: true, step: () => undefined };
   assert.throws(() => sample(d, idle, { batch: 2, length: 2, steps: 1, schedule: scheduleFromName("linear"), rng: new Rng(1) }), /policy 'idle' left sequence 0 with 2 masked positions at step 0/);
   const r = sample(d, ancestralPolicy(), { batch: 64, length: 2, steps: 8, schedule: scheduleFromName("linear"), rng: new Rng(2), trace: true });
-  // per sequence: the steps that began with one of its positions masked (from the trace: up to its last reveal)
-  for (let b = 0; b < 64; b++) {
-    const last = Math.max(...r.trace!.filter((s) => Array.from(s.positions).some((n) => Math.floor(n / 2) === b)).map((s) => s.step));
-    assert.equal(r.stats.sequenceNfe[b], last + 1, `sequence ${b}`);
-  }
+  // per sequence (time-agnostic, cached): one call at the start and one after each step that changed it but left a mask,
+  // i.e. as many as the steps that changed it; without the cache, the steps up to its last reveal
+  const changedAt = (b: number) => r.trace!.filter((s) => Array.from(s.positions).some((n) => Math.floor(n / 2) === b)).map((s) => s.step);
+  for (let b = 0; b < 64; b++) assert.equal(r.stats.sequenceNfe[b], changedAt(b).length, `sequence ${b}`);
+  assert.equal(r.stats.sequenceNfe.reduce((a, x) => a + x, 0), r.stats.predictedRows);
+  const u = sample(d, ancestralPolicy(), { batch: 64, length: 2, steps: 8, schedule: scheduleFromName("linear"), rng: new Rng(2), cache: false });
+  for (let b = 0; b < 64; b++) assert.equal(u.stats.sequenceNfe[b], Math.max(...changedAt(b)) + 1, `sequence ${b}, no cache`);
   const s = sequenceNfeSummary(r.stats.sequenceNfe);
   assert.ok(s.min < s.max && s.max <= 8, JSON.stringify(s));
 });

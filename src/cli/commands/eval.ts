@@ -2,6 +2,7 @@
 import { Command, Option } from "commander";
 import { modelSchedule } from "../../methods/model-schedule.js";
 import { evaluateBound, type NelboReport } from "../../eval/evaluate.js";
+import { estimatorLabel, resultManifest, type ResultManifest } from "../../eval/manifest.js";
 import { formatBound } from "../../eval/metrics.js";
 import { checkSplitsFit } from "../../train/data-fit.js";
 import { loadModel } from "../load-model.js";
@@ -23,12 +24,16 @@ export function evalCommand(): Command {
       checkSplitsFit(data, meta.config.data.seqLen, [o.split]);
       const denoiser = model.denoiser();
       const bounds = method.bounds(meta.config).filter((b) => !b.discrete || o.steps !== undefined);
-      const reports: NelboReport[] = bounds.map((b) =>
-        evaluateBound(denoiser, b, data.splits[o.split], {
-          seqLen: meta.config.data.seqLen, schedule: modelSchedule(model, meta.config),
-          seed: o.seed, maxSequences: o.sequences, steps: o.steps ?? 1, tMin: 1e-3, perSequence: o.perSequence,
-        }),
-      );
+      const schedule = modelSchedule(model, meta.config);
+      const tMin = 1e-3;
+      const reports: (NelboReport & { manifest: ResultManifest })[] = bounds.map((b) => {
+        const r = evaluateBound(denoiser, b, data.splits[o.split], {
+          seqLen: meta.config.data.seqLen, schedule, seed: o.seed, maxSequences: o.sequences, steps: o.steps ?? 1, tMin, perSequence: o.perSequence,
+        });
+        const label = estimatorLabel(b, { schedule, tMin, steps: o.steps ?? 1 });
+        const manifest = resultManifest({ method: method.name, estimator: b.name, estimator_label: label, t_range: [b.discrete ? 0 : tMin, 1], n: r.n_sequences, seed: o.seed, checkpoint: o.checkpoint });
+        return { ...r, manifest };
+      });
       if (o.json) {
         const first = reports[0]!;
         return console.log(JSON.stringify({ ...first, steps: o.steps ?? null, split: o.split, checkpoint_step: meta.step, bounds: reports }));

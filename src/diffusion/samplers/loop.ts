@@ -132,9 +132,7 @@ export function sample(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOp
   const latentDim = denoiser.latent?.dim ?? 0;
   if (latentDim > 0) cache.setLatent(streams.normals(latentDim));
   const argmax = (opts.decode ?? "sample") === "argmax";
-  const sequenceNfe = new Array<number>(B).fill(0);
   const summarize = (t: number | Float64Array) => {
-    for (let b = 0; b < B; b++) if (tokens.subarray(b * L, (b + 1) * L).includes(V)) sequenceNfe[b]!++;
     cache.refresh(tokens, t);
     const summary = cache.summaries(tokens, streams.perToken(n), view);
     if (argmax) {
@@ -181,7 +179,7 @@ export function sample(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOp
     }
     const fill = tokens.includes(V);
     if (fill) record(k, lastTime, lastTime, finalFill(tokens, summarize(lastTime), layout, opts.finalFill ?? "argmax"));
-    const stats = { nfe: k + (fill ? 1 : 0), nfeNonCached: cache.calls, predictedRows: cache.rows, idleSteps, sequenceNfe };
+    const stats = { nfe: k + (fill ? 1 : 0), nfeNonCached: cache.calls, predictedRows: cache.rows, idleSteps, sequenceNfe: cache.sequenceRows };
     return { tokens: decodeState(layout, tokens), states: tokens, batch: B, length: opts.length, stats, ...(trace ? { trace } : {}) };
   } finally {
     cache.dispose();

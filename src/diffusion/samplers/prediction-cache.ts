@@ -34,6 +34,8 @@ export class PredictionCache {
   calls = 0;
   /** Number of sequences passed through predict() in all calls together. */
   rows = 0;
+  /** Per sequence [B]: the calls it was passed through (they sum to rows). */
+  readonly sequenceRows: number[];
   /** Whether unchanged rows are reused (caching enabled and the denoiser ignores time). */
   readonly exact: boolean;
   private readonly stale: Uint8Array;
@@ -49,6 +51,7 @@ export class PredictionCache {
     enabled: boolean,
   ) {
     this.stale = new Uint8Array(batch).fill(1);
+    this.sequenceRows = new Array<number>(batch).fill(0);
     this.exact = enabled && !denoiser.timeConditioned;
     this.tokensPerSequence = length / denoiser.layout.positionsPerToken;
   }
@@ -93,6 +96,7 @@ export class PredictionCache {
     });
     this.calls++;
     this.rows += masked.length;
+    for (const b of masked) this.sequenceRows[b]!++;
   }
 
   /**

@@ -51,8 +51,9 @@ export interface SampleStats {
   /** Steps after which no token of the batch had changed. */
   idleSteps: number;
   /**
-   * Per sequence [B]: the steps (and final fill) that began with a masked position in it — the network evaluations that
-   * sequence needed, whatever the others in its batch needed (summarised by sequenceNfeSummary).
+   * Per sequence [B]: the network evaluations it needed — the predict() calls it was passed through, whatever the others
+   * in its batch needed (they sum to predictedRows; summarised by sequenceNfeSummary). Under a time-conditioned
+   * denoiser or without the cache, the steps (and final fill) that began with a masked position in it.
    */
   sequenceNfe: number[];
 }
