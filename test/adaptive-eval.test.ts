@@ -59,6 +59,7 @@ test("eval-samplers: variable-step samplers give one row each (T null) with NFE 
   const svg = readFileSync(plot, "utf8");
   for (const text of ["network evaluations per sequence", "per-sample unigram entropy", "confidence-threshold (candidate=sample)", "first-hitting"]) assert.ok(svg.includes(text), `SVG lacks '${text}'`);
   userError(runCli(["eval-samplers", "--checkpoint", ckpt, "--samplers", "entropy-bounded:gamma=-2"]), /gamma must be a finite number ≥ 0/);
+  userError(runCli(["eval-samplers", "--checkpoint", ckpt, "--samplers", "first-hitting", "--plot", join(root, "t.svg")]), /every sampler given takes a variable number of steps; use --plot-nfe/);
 });
 
 test("eval --json: each bound carries its manifest (estimator label, t range, N, seed, checkpoint hash)", () => {
@@ -84,6 +85,7 @@ test("sample: per-sequence NFE in --json and on stderr; --help lists every sampl
   for (const line of [/confidence-threshold: tau, score, cap, candidate/, /entropy-bounded: gamma, cap, candidate/, /remdm-threshold: tau, score, cap, candidate, eta_cap/, /first-hitting: clock/, /tau: confidence threshold τ in \[0, 1\]/, /gamma: entropy budget/])
     assert.match(help, line);
   userError(runCli(["sample", "--checkpoint", ckpt, "--sampler", "remdm-threshold:cap=-1"]), /cap must be an integer ≥ 0/);
+  userError(runCli(["sample", "--checkpoint", ckpt, "--sampler", "entropy-bounded", "--grid", "cosine"], 60_000), /takes as many steps as it needs, on its own clock; it has no time grid/);
 });
 
 test("manifest: labels of the three estimator forms, nulls where a field does not apply", () => {

@@ -7,6 +7,7 @@ import { hmmOracleOf } from "../../data/hmm-dataset.js";
 import { modelSchedule } from "../../methods/model-schedule.js";
 import { evaluateSamplers, type SamplerEvalRow } from "../../eval/sampler-eval.js";
 import { oracleReference } from "../../eval/sampler-eval-oracle.js";
+import { policyFromSpec } from "../../eval/sampler-eval-policy.js";
 import { renderSamplerNfeSvg } from "../../eval/sampler-eval-nfe-plot.js";
 import { renderSamplerEvalSvg } from "../../eval/sampler-eval-plot.js";
 import { DEFAULT_TRIGRAM_ALPHA } from "../../eval/sampler-eval-score.js";
@@ -70,6 +71,8 @@ export function evalSamplersCommand(): Command {
       userInput("--steps", () => checkStepList(o.steps));
       checkPlotPath(o.plot);
       checkPlotPath(o.plotNfe);
+      if (o.plot && samplers.every((spec) => policyFromSpec(spec).untilDone))
+        throw new UserError("--plot draws quality against the step count T, and every sampler given takes a variable number of steps; use --plot-nfe");
       const { model, method, meta, data } = await loadModel(o.checkpoint);
       const supported = method.samplers(meta.config);
       const unsupported = samplers.filter((spec) => !supported.includes(spec.split(":")[0]!));

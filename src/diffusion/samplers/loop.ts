@@ -61,6 +61,8 @@ function checkOptions(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOpt
   if (fill !== "argmax" && fill !== "sample") throw new Error(`sample: unknown finalFill '${String(fill)}'; valid: argmax, sample`);
   if (policy.grid !== undefined && opts.grid !== undefined && opts.grid !== policy.grid)
     throw new Error(`sample: policy '${policy.name}' runs on the '${policy.grid}' time grid, but grid '${opts.grid}' was asked for`);
+  if (policy.untilDone && opts.grid !== undefined)
+    throw new Error(`sample: policy '${policy.name}' takes as many steps as it needs, on its own clock; it has no time grid (grid '${opts.grid}' was asked for)`);
   if (denoiser.layout.positionsPerToken > 1 && !policy.subTokens)
     throw new Error(`sample: policy '${policy.name}' works on one position per token; this model writes each token as ${denoiser.layout.positionsPerToken} sub-tokens`);
 }
