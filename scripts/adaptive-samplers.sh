@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 CKPT=$1
 N=${2:-256}
 SEED=${3:-0}
-GROUPS_=${4:-"ancestral fh ct eb rt cap"}
+GROUPS_=${4:-"ancestral fh ct eb rt cap more"}
 OUT=docs/results
 RAW=$OUT/adaptive-samplers-raw
 mkdir -p "$RAW"
@@ -25,10 +25,12 @@ for g in $GROUPS_; do
     fh) run fh first-hitting --no-reference ;;
     ct) run ct "confidence-threshold:tau=0.05,candidate=sample,confidence-threshold:tau=0.15,candidate=sample" --no-reference ;;
     eb) run eb "entropy-bounded:gamma=4,candidate=sample,entropy-bounded:gamma=16,candidate=sample" --no-reference ;;
-    rt) run rt "remdm-threshold:tau=0.1,candidate=sample,eta_cap=0.1" --no-reference ;;
+    rt) run rt "remdm-threshold:tau=0.1,candidate=sample,eta_cap=0.1,remdm-threshold:tau=0.3,candidate=sample,eta_cap=0.1" --no-reference ;;
     cap) run cap remdm-cap --steps 32,64 --no-reference ;;
+    more) run more "entropy-bounded:gamma=1,candidate=sample,entropy-bounded:gamma=8,candidate=sample,confidence-threshold:tau=0.3,candidate=sample,confidence-threshold:tau=0.6,candidate=sample" --no-reference ;;
     *) echo "unknown group $g" >&2; exit 2 ;;
   esac
 done
-cat "$RAW"/ancestral.jsonl $(for g in $GROUPS_; do [ "$g" = ancestral ] || echo "$RAW/$g.jsonl"; done) > "$OUT/adaptive-samplers.jsonl"
+# every finished group, in a fixed order (the reference row comes with the ancestral group)
+cat $(for g in ancestral fh ct eb rt cap more; do [ -f "$RAW/$g.jsonl" ] && echo "$RAW/$g.jsonl"; done) > "$OUT/adaptive-samplers.jsonl"
 node scripts/adaptive-samplers-plot.mjs "$OUT/adaptive-samplers.jsonl" "$OUT/adaptive-samplers.svg" "$N"

@@ -219,6 +219,14 @@ test("remdm-threshold: a forced low-confidence reveal is remasked once confident
   assert.deepEqual(s2[1], { pos: [0, 1, 2, 3], val: [2, 0, 0, 0] }, "reveals 1, 2, 3 and remasks 0");
   assert.deepEqual(s2[2], { pos: [0], val: [0] });
   assert.deepEqual(sequenceNfeSummary(r2.stats.sequenceNfe), { mean: 3, min: 3, max: 3 });
+  // a sequence that finished while another is still masked is never remasked: at most L steps for L positions
+  const d3 = functionDenoiser(2, false, (z) => Float64Array.from(Array.from(z).flatMap(() => [Math.log(0.6), Math.log(0.4)])));
+  const prompt = Int32Array.from([2, 2, 2, 2, 0, 0, 0, 2]); // sequence 0 all four masked, sequence 1 one: a prompt of B·L
+  const r3 = sample(d3, remdmThresholdPolicy({ tau: 0.5, etaCap: 1 }), { batch: 2, length: 4, steps: 1, schedule: scheduleFromName("linear"), rng: new Rng(3), prompt });
+  assert.deepEqual(r3.stats.sequenceNfe, [1, 1], "τ = 0.5 < 0.6 reveals everything in one step; nothing is remasked afterwards");
+  const r4 = sample(d3, remdmThresholdPolicy({ tau: 0.9, etaCap: 1 }), { batch: 2, length: 4, steps: 1, schedule: scheduleFromName("linear"), rng: new Rng(3), prompt });
+  assert.equal(r4.stats.nfe, 4, "one forced reveal per step, no budget to remask: four steps for sequence 0's four masks");
+  assert.deepEqual(r4.stats.sequenceNfe, [4, 1]);
   // at η = 0 it is confidence-threshold itself
   const a = sample(d2, remdmThresholdPolicy({ tau: 0.9, etaCap: 0 }), { batch: 50, length: 4, steps: 1, schedule: scheduleFromName("linear"), rng: new Rng(2) });
   const b = sample(d2, thresholdPolicy({ tau: 0.9 }), { batch: 50, length: 4, steps: 1, schedule: scheduleFromName("linear"), rng: new Rng(2) });

@@ -39,13 +39,14 @@ export function remdmThresholdPolicy(opts: RemdmThresholdOptions = {}): SamplerP
         for (let n = b * L; n < (b + 1) * L; n++) if (tokens[n] !== V && !fixed?.[n] && psi[n]! < rule.tau) eligible.push(n);
         eligible.sort((x, y) => psi[x]! - psi[y]! || x - y);
         const reveals = thresholdReveals(ctx, b, rule);
+        if (reveals.length === 0) continue; // a finished sequence stays finished
         for (const { n, v, c } of reveals) {
           tokens[n] = v;
           psi[n] = c;
         }
         let budget = reveals.length - 1;
         for (const n of eligible) {
-          if (budget === 0) break;
+          if (budget <= 0) break;
           if (ctx.uniform(n) >= eta) continue;
           tokens[n] = V;
           psi[n] = Infinity;
