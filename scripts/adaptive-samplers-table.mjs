@@ -2,7 +2,10 @@
 // Usage: node scripts/adaptive-samplers-table.mjs docs/results/adaptive-samplers.jsonl
 import { readFileSync } from "node:fs";
 
-const rows = readFileSync(process.argv[2], "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const all = readFileSync(process.argv[2], "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const name = (r) => r.sampler.split(":")[0];
+// the reference row first, then by sampler name and network evaluations
+const rows = [...all].sort((a, b) => (a.nfe === 0 ? -1 : b.nfe === 0 ? 1 : name(a).localeCompare(name(b)) || a.nfe_seq_mean - b.nfe_seq_mean));
 const f = (x, d) => (Number.isFinite(x) ? x.toFixed(d) : "—");
 console.log("| sampler | T | NFE per sequence mean [min, max] | oracle NLL ± se | per-sample entropy ± se | trigram KL ± se |");
 console.log("|---|---:|---:|---:|---:|---:|");
