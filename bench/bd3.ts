@@ -17,6 +17,7 @@ import { methodNamed } from "../src/methods/registry.js";
 import type { DiT } from "../src/models/dit.js";
 import { parseTrainConfig } from "../src/train/config.js";
 import { median, stepper } from "./train-step.js";
+import { resultManifest } from "../src/eval/manifest.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -61,8 +62,8 @@ export function benchBd3(argv: string[]): void {
   });
   const train = variants.map((v, i) => ({ variant: "block" in v ? `bd3 L′=${v.block}` : v.name, median_ms: +median(times[i]!).toFixed(2), ratio_to_md4: +(median(times[i]!) / median(times[0]!)).toFixed(3) }));
   if (values.json) {
-    rows.forEach((r) => console.log(JSON.stringify({ bench: "bd3-generation", ...r })));
-    train.forEach((r) => console.log(JSON.stringify({ bench: "bd3-train-step", ...r })));
+    rows.forEach((r) => console.log(JSON.stringify({ bench: "bd3-generation", ...r, manifest: resultManifest({ method: "bd3", sampler: "first-hitting", n: 1, seed: 1 }) })));
+    train.forEach((r) => console.log(JSON.stringify({ bench: "bd3-train-step", ...r, manifest: resultManifest({ method: r.variant.startsWith("bd3") ? "bd3" : r.variant }) })));
     return;
   }
   console.log(`block generation, quickstart-sized DiT (random weights), first-hitting (one call per token), one sequence, median of ${rounds} round(s)`);

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { launchWorkers } from "../src/cli/launch-workers.js";
 import { benchEnv, peerEnv, peerScript, peerUnavailable, torchPython } from "./peer.js";
+import { resultManifest } from "../src/eval/manifest.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -79,7 +80,7 @@ export async function benchDdp(argv: string[]): Promise<void> {
     process.stderr.write(`  world ${world}: ours ${o.step_ms} ms/step, PyTorch DDP ${t.step_ms} ms/step\n`);
   }
   if (values.json) {
-    for (const r of rows) console.log(JSON.stringify(r));
+    for (const r of rows) console.log(JSON.stringify({ ...r, manifest: resultManifest({ method: "md4" }) }));
     return;
   }
   const g = rows[0]!.ours;

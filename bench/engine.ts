@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { benchEnv, peerEnv, peerUnavailable, runPeer } from "./peer.js";
+import { resultManifest } from "../src/eval/manifest.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -89,8 +90,8 @@ export function benchEngine(argv: string[]): void {
     rssRow = { config: "small", mode: "rss", rss_mb_at_30: +a.toFixed(1), [`rss_mb_at_${rssSteps}`]: +b.toFixed(1), growth: +((b - a) / a).toFixed(4) };
   }
   if (values.json) {
-    for (const row of rows) console.log(JSON.stringify(row));
-    if (rssRow) console.log(JSON.stringify(rssRow));
+    for (const row of rows) console.log(JSON.stringify({ ...row, manifest: resultManifest({}) }));
+    if (rssRow) console.log(JSON.stringify({ ...rssRow, manifest: resultManifest({}) }));
     return;
   }
   console.log(`threads: OpenBLAS ${values.threads}, libtorch intra-op 1 (both sides); allocator: ours caching, PyTorch ${torchAlloc}; steps ${values.steps} x ${values.rounds} rounds, interleaved`);

@@ -7,6 +7,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { resultManifest } from "../src/eval/manifest.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..", "..");
@@ -34,7 +35,7 @@ export function benchLoop(argv: string[]): void {
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const row = { config: "quickstart", bare_ms: med(bare), loop_ms: med(loop), overhead: +(med(loop) / med(bare) - 1).toFixed(4), tokens_per_s_loop: +((32 * 64) / (med(loop) / 1000)).toFixed(1) };
-  if (values.json) return console.log(JSON.stringify(row));
+  if (values.json) return console.log(JSON.stringify({ ...row, manifest: resultManifest({ method: "md4" }) }));
   console.log("| config | bare step ms | training loop ms | loop overhead | loop tokens/s |");
   console.log("|---|---|---|---|---|");
   console.log(`| ${row.config} | ${row.bare_ms} | ${row.loop_ms} | ${(100 * row.overhead).toFixed(1)}% | ${row.tokens_per_s_loop} |`);

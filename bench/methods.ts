@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { parseTrainConfig } from "../src/train/config.js";
 import { median, stepper } from "./train-step.js";
+import { resultManifest } from "../src/eval/manifest.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -26,7 +27,7 @@ export function benchMethods(argv: string[]): void {
     process.stderr.write(`  round ${r + 1} done\n`);
   }
   const rows = variants.map(([name], i) => ({ variant: name, median_ms: +median(times[i]!).toFixed(2), ratio_to_md4: +(median(times[i]!) / median(times[0]!)).toFixed(3) }));
-  if (values.json) return console.log(JSON.stringify(rows));
+  if (values.json) return console.log(JSON.stringify(rows.map((r) => ({ ...r, manifest: resultManifest({ method: r.variant.split(" ")[0] }) }))));
   console.log("| variant (quickstart DiT, batch 32, L = 64) | median train step ms | ratio to MD4 |");
   console.log("|---|---|---|");
   for (const r of rows) console.log(`| ${r.variant} | ${r.median_ms} | ${r.ratio_to_md4} |`);

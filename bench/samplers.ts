@@ -27,6 +27,7 @@ import { tokenLayout } from "../src/diffusion/state-layout.js";
 import { benchEnv, peerEnv, peerUnavailable, runPeer } from "./peer.js";
 import { peakRss, scaleRows } from "./sampler-scale.js";
 import { benchBd3 } from "./bd3.js";
+import { resultManifest } from "../src/eval/manifest.js";
 
 const defaultPolicies = "ancestral,confidence-prob,remdm-cap,remdm-rescale,remdm-conf,remdm-loop,remdm-loop-conf,fb,dfm,block-ancestral:block=16";
 
@@ -69,8 +70,8 @@ export async function benchSamplers(argv: string[]): Promise<void> {
     const rows = await scaleRows({ vocabs: list(values["scale-vocabs"]), lengths: list(values["scale-lengths"]), topPs: list(values["scale-top-p"]), batch: Number(values["scale-batch"]), steps: Number(values["scale-steps"]), log });
     const rss = { peak_rss: true, vocab: 50257, length: 1024, batch: Number(values["rss-batch"]), T: 2, ...peakRss(50257, 1024, Number(values["rss-batch"]), 2) };
     if (values.json) {
-      rows.forEach((r) => console.log(JSON.stringify(r)));
-      console.log(JSON.stringify(rss));
+      rows.forEach((r) => console.log(JSON.stringify({ ...r, manifest: resultManifest({ method: "md4", sampler: "ancestral", top_p: r.top_p, top_p_variant: "mdlm", n: Number(values["scale-batch"]), t_range: [0, 1] }) })));
+      console.log(JSON.stringify({ ...rss, manifest: resultManifest({ method: "md4", sampler: "ancestral", n: Number(values["rss-batch"]), t_range: [0, 1] }) }));
     } else {
       console.log(`ancestral sampler at scale: one-layer DiT d = 64, B = ${values["scale-batch"]}, T = ${values["scale-steps"]}; ms per step (forward included); torch = MDLM's caching update (bench/torch_peer.py --sample-scale)`);
       console.log("| V | L | top-p | forward ms | ours ms/step | sampler ms (step − forward) | torch ms/step | ratio (torch ms / ours ms) |");
@@ -142,7 +143,7 @@ export async function benchSamplers(argv: string[]): Promise<void> {
     return row;
   });
   if (values.json) {
-    rows.forEach((r) => console.log(JSON.stringify(r)));
+    rows.forEach((r) => console.log(JSON.stringify({ ...r, manifest: resultManifest({ method: "md4", sampler: parseSamplerSpec(r.sampler as string).name, top_p: 1, top_p_variant: "mdlm", n: B, seed: r.sampler === "ancestral" && versus ? undefined : 1, t_range: [0, 1] }) })));
     return benchBd3(["--json"]); // block diffusion: KV-cached generation and the 2L training pass
   }
   console.log(`quickstart-sized DiT (random weights, time-agnostic), B=${B}, L=${L}, T=${T}` +

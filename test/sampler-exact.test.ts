@@ -203,7 +203,7 @@ test("final fill 'sample' draws each leftover MASK from μ of the last state: th
   const frozen: Schedule = { name: "frozen", alpha: () => 0, maskProb: () => 1, alphaPrime: () => 0, weight: () => 0 };
   const opts = { batch: 20_000, length: 2, steps: 3, schedule: frozen, finalFill: "sample", rng: new Rng(60) } as const;
   const r = sample(trueDenoiser(joint), ancestralPolicy(), opts);
-  assert.deepEqual(r.stats, { nfe: 4, nfeNonCached: 1, predictedRows: 20_000, idleSteps: 3 });
+  assert.deepEqual(r.stats, { nfe: 4, nfeNonCached: 1, predictedRows: 20_000, idleSteps: 3, sequenceNfe: new Array(20_000).fill(1) });
   const m0 = [0, 1, 2].map((a) => [0, 1, 2].reduce((acc, b) => acc + joint.probs[a * V + b]!, 0));
   const m1 = [0, 1, 2].map((b) => [0, 1, 2].reduce((acc, a) => acc + joint.probs[a * V + b]!, 0));
   const product = Float64Array.from({ length: 9 }, (_, n) => m0[Math.floor(n / V)]! * m1[n % V]!);

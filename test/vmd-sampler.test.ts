@@ -85,20 +85,21 @@ test("one step, argmax decoding: P(x) = P_z(argmax μ(z) = x); categorical: E_z[
   assertFits(histogram(cat.tokens), mixLaw, "categorical, one step");
 });
 
+/** The law of two one-token steps: position j first (prob ½), value a ~ μ_j(z, all-MASK), then the other value b ~ μ(z' , state with a), z' = z or a fresh draw. */
+const law = (held: boolean) => Float64Array.from({ length: 9 }, (_, x) => {
+  const xs = [Math.floor(x / V), x % V];
+  let p = 0;
+  for (const first of [0, 1]) {
+    const second = 1 - first;
+    const state = [MASK, MASK];
+    state[first] = xs[first]!;
+    if (held) p += 0.5 * overPrior((u) => mu(first, u, [MASK, MASK])[xs[first]!]! * mu(second, u, state)[xs[second]!]!);
+    else p += 0.5 * overPrior((u) => mu(first, u, [MASK, MASK])[xs[first]!]!) * overPrior((u) => mu(second, u, state)[xs[second]!]!);
+  }
+  return p;
+});
+
 test("two steps, one token each (random-order): a held z couples the steps, a redrawn one does not — by quadrature", () => {
-  // law: position j first (prob ½), value a ~ μ_j(z, all-MASK), then the other value b ~ μ(z' , state with a), z' = z or a fresh draw
-  const law = (held: boolean) => Float64Array.from({ length: 9 }, (_, x) => {
-    const xs = [Math.floor(x / V), x % V];
-    let p = 0;
-    for (const first of [0, 1]) {
-      const second = 1 - first;
-      const state = [MASK, MASK];
-      state[first] = xs[first]!;
-      if (held) p += 0.5 * overPrior((u) => mu(first, u, [MASK, MASK])[xs[first]!]! * mu(second, u, state)[xs[second]!]!);
-      else p += 0.5 * overPrior((u) => mu(first, u, [MASK, MASK])[xs[first]!]!) * overPrior((u) => mu(second, u, state)[xs[second]!]!);
-    }
-    return p;
-  });
   const held = sample(latentDenoiser(), samplerFromName("random-order"), { batch: 40_000, length: L, steps: 2, schedule: linear(), rng: new Rng(8) });
   assertFits(histogram(held.tokens), law(true), "held z");
   assertRejects(histogram(held.tokens), law(false), "held z vs redrawn");
@@ -127,4 +128,11 @@ test("random-order: one step reveals exactly the scheduled count at uniformly ra
   for (const n of first.positions) where[n % 3]!++;
   assertFits(where, [1 / 3, 1 / 3, 1 / 3], "uniform position");
   assertRejects(where, [0.36, 0.32, 0.32], "not uniform");
+});
+
+test("exact first-hitting (variable steps) with a held z: one reveal per call at a uniform position, so the held-z two-step law", () => {
+  const fh = sample(latentDenoiser(), samplerFromName("first-hitting"), { batch: 40_000, length: L, steps: 1, schedule: linear(), rng: new Rng(10) });
+  assert.equal(fh.stats.nfe, 2);
+  assertFits(histogram(fh.tokens), law(true), "first-hitting, held z");
+  assertRejects(histogram(fh.tokens), law(false), "first-hitting, held z vs redrawn");
 });

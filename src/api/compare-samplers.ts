@@ -46,6 +46,6 @@ export function compareSamplers(model: LoadedModel, o: CompareSamplersOptions): 
   const oracle = oracleReference(hmm, config.data.seqLen, data.meta.entropyRateNats as number, { seed });
   return evaluateSamplers(model.model.denoiser(), oracle, {
     samplers: o.samplers, steps: o.steps, n, seed, topP: o.topP, trigramAlpha: o.trigramAlpha, reference: o.reference,
-    schedule: modelSchedule(model.model, config), onRow: o.onRow, ...(model.model.generate ? { generate: model.model.generate } : {}),
+    schedule: modelSchedule(model.model, config), onRow: o.onRow, manifest: { method: method.name, checkpoint: model.path }, ...(model.model.generate ? { generate: model.model.generate } : {}),
   });
 }

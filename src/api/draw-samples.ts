@@ -71,6 +71,7 @@ export function drawSamples(model: MethodModel, data: TokenDataset<TokenStream>,
   const policy = policyFor(o.sampler, { temperature: o.temperature });
   if (o.grid !== undefined && policy.grid !== undefined && o.grid !== policy.grid)
     throw new UserError(`--grid ${o.grid}: sampler '${policy.name}' runs on the '${policy.grid}' grid linspace(1, 1e-5, T+1) (compat=official); drop --grid or the compat option`);
+  if (o.grid !== undefined && policy.untilDone) throw new UserError(`--grid ${o.grid}: sampler '${policy.name}' takes as many steps as it needs, on its own clock; it has no time grid (drop --grid)`);
   const L = o.length;
   const layout = model.denoiser().layout;
   // block-wise methods check block-level sizes themselves; the others are sampled over all L tokens at once

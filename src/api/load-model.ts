@@ -6,6 +6,7 @@ import { checkSampleMemory } from "../engine/memory-check.js";
 import { checkSeed } from "../engine/seed.js";
 import { UserError } from "../errors.js";
 import { evaluateBound, type NelboReport } from "../eval/evaluate.js";
+import { estimatorLabel, resultManifest, type ResultManifest } from "../eval/manifest.js";
 import type { Method, MethodModel } from "../methods/method.js";
 import { modelSchedule } from "../methods/model-schedule.js";
 import { methodNamed } from "../methods/registry.js";
@@ -72,6 +73,8 @@ export class LoadedModel {
     readonly meta: CheckpointMeta,
     /** The dataset it was trained on (decodes tokens to text). */
     readonly data: TokenDataset<TokenStream>,
+    /** The checkpoint file it was loaded from (recorded, by its hash, in the manifest of every result). */
+    readonly path?: string,
   ) {}
 
   /** The training config the checkpoint records. */
@@ -111,7 +114,7 @@ export class LoadedModel {
   }
 
   /** Every bound and objective of the method on a split, each labelled certified or not (discrete ones only with `steps`). */
-  evaluate(o: ModelEvaluateOptions = {}): NelboReport[] {
+  evaluate(o: ModelEvaluateOptions = {}): (NelboReport & { manifest: ResultManifest })[] {
     const split = o.split ?? "valid";
     if (split !== "valid" && split !== "test") throw new UserError(`split must be "valid" or "test", got ${JSON.stringify(split)}`);
     const steps = o.steps === undefined ? undefined : checkInteger("steps", o.steps, 1);
@@ -120,13 +123,18 @@ export class LoadedModel {
     checkSplitsFit(this.data, this.config.data.seqLen, [split]);
     const denoiser = this.model.denoiser();
     const bounds = this.method.bounds(this.config).filter((b) => !b.discrete || steps !== undefined);
-    return bounds.map((b) =>
-      evaluateBound(denoiser, b, this.data.splits[split], {
-        seqLen: this.config.data.seqLen, schedule: modelSchedule(this.model, this.config),
-        seed, maxSequences: sequences, steps: steps ?? 1, tMin: 1e-3, perSequence: o.perSequence,
-      }),
-    );
+    const schedule = modelSchedule(this.model, this.config);
+    const tMin = 1e-3;
+    return bounds.map((b) => {
+      const r = evaluateBound(denoiser, b, this.data.splits[split], {
+        seqLen: this.config.data.seqLen, schedule, seed, maxSequences: sequences, steps: steps ?? 1, tMin, perSequence: o.perSequence,
+      });
+      const label = estimatorLabel(b, { schedule, tMin, steps: steps ?? 1 });
+      const manifest = resultManifest({ method: this.method.name, estimator: b.name, estimator_label: label, t_range: [b.discrete ? 0 : tMin, 1], n: r.n_sequences, seed, checkpoint: this.path });
+      return { ...r, manifest };
+    });
   }
+
 }
 
 /** Loads a checkpoint's EMA weights into the model its config describes (any method of the registry), with its dataset. */
@@ -153,5 +161,5 @@ export async function loadModelOn(path: string, data: TokenDataset<TokenStream>,
   model.network.loadStateDict(tensors.ema);
   for (const group of Object.values(tensors)) for (const t of Object.values(group as Record<string, { dispose(): void }>)) t.dispose();
   model.network.eval();
-  return new LoadedModel(model, method, meta, data);
+  return new LoadedModel(model, method, meta, data, path);
 }

@@ -43,17 +43,20 @@ export function unigramEntropy(seqs: readonly ArrayLike<number>[], K: number): n
   return countsEntropy(c);
 }
 
-/** Mean over sequences of each sequence's own unigram entropy (nats): ReMDM's "entropy" metric (§6.1). */
-export function perSequenceEntropy(seqs: readonly ArrayLike<number>[], K: number): number {
+/** Each sequence's own unigram entropy (nats). */
+export function sequenceEntropies(seqs: readonly ArrayLike<number>[], K: number): number[] {
   checkIds(seqs, K, "perSequenceEntropy");
-  if (seqs.length === 0) throw new Error("perSequenceEntropy: no sequences");
-  let sum = 0;
-  for (const s of seqs) {
+  return seqs.map((s) => {
     const c = new Float64Array(K);
     for (let i = 0; i < s.length; i++) c[s[i]!]!++;
-    sum += countsEntropy(c);
-  }
-  return sum / seqs.length;
+    return countsEntropy(c);
+  });
+}
+
+/** Mean over sequences of each sequence's own unigram entropy (nats): ReMDM's "entropy" metric (§6.1). */
+export function perSequenceEntropy(seqs: readonly ArrayLike<number>[], K: number): number {
+  if (seqs.length === 0) throw new Error("perSequenceEntropy: no sequences");
+  return meanStderr(sequenceEntropies(seqs, K)).mean;
 }
 
 /** Counts of the overlapping trigrams inside each sequence, index a·K² + b·K + c. */

@@ -8,9 +8,10 @@ import type { SampleOptions } from "../diffusion/samplers/sample-options.js";
 import type { GenerateResult } from "../methods/method.js";
 import { idleStepStats } from "../diffusion/idle-steps.js";
 import type { Schedule } from "../diffusion/schedule.js";
-import { sample, type SamplerPolicy } from "../diffusion/samplers/index.js";
+import { gridTime, sample, sequenceNfeSummary, type SamplerPolicy, type SampleStats } from "../diffusion/samplers/index.js";
 import { Rng } from "../engine/rng.js";
 import type { OracleReference } from "./sampler-eval-oracle.js";
+import { resultManifest, type ManifestFields, type ResultManifest } from "./manifest.js";
 import { policyFromSpec } from "./sampler-eval-policy.js";
 import { DEFAULT_TRIGRAM_ALPHA, scoreSamples, type SampleScores } from "./sampler-eval-score.js";
 
@@ -21,7 +22,7 @@ export const REFERENCE_SAMPLER = "true-hmm";
 export interface SamplerEvalRow extends SampleScores {
   /** Sampler spec, or REFERENCE_SAMPLER. */
   sampler: string;
-  /** Steps T (null for the reference row). */
+  /** Steps T (null for the reference row and for variable-step samplers, which take as many as they need). */
   T: number | null;
   /** Entropy rate of the HMM (SMB estimate), nats per token. */
   true_entropy: number;
@@ -40,8 +41,14 @@ export interface SamplerEvalRow extends SampleScores {
    * up to the last steps. NaN when a method's own generator drew the samples (block by block: the formula does not apply).
    */
   nfe_per_sequence_formula: number;
+  /** Network evaluations each sequence needed (SampleStats.sequenceNfe): mean, min and max over the N sequences (0 for the reference). */
+  nfe_seq_mean: number;
+  nfe_seq_min: number;
+  nfe_seq_max: number;
   /** Wall time of the sample() call in seconds. */
   seconds: number;
+  /** What decides the row's numbers (manifest.ts). */
+  manifest: ResultManifest;
 }
 
 /** Options of evaluateSamplers. */
@@ -64,6 +71,8 @@ export interface SamplerEvalOptions {
   generate?: (policy: SamplerPolicy, opts: SampleOptions) => GenerateResult;
   /** Include the reference row first (default true). */
   reference?: boolean;
+  /** Manifest fields common to every row (method, checkpoint); sampler, top-p, N, seed and t range are filled in per row. */
+  manifest?: ManifestFields;
   /** Called after each row, e.g. for progress. */
   onRow?: (row: SamplerEvalRow) => void;
 }
@@ -91,14 +100,22 @@ export function evaluateSamplers(denoiser: Denoiser, oracle: OracleReference, o:
   const alpha = o.trigramAlpha ?? DEFAULT_TRIGRAM_ALPHA;
   const out: SamplerEvalRow[] = [];
   const ell = denoiser.layout.positionsPerToken;
-  const emit = (sampler: string, T: number | null, seqs: Int32Array[] | Uint8Array[], nfe: number, nfeNonCached: number, seconds: number, rows = 0): void => {
-    const sc = scoreSamples(seqs, oracle, alpha);
+  const topP = o.topP ?? 1;
+  const emit = (sampler: string, T: number | null, seqs: Int32Array[] | Uint8Array[], stats: SampleStats | null, seconds: number, tRange: [number, number] | null, canonical = sampler): void => {
+    const sc = scoreSamples(seqs, oracle, alpha, o.seed);
+    const perSeq = stats ? sequenceNfeSummary(stats.sequenceNfe) : { mean: 0, min: 0, max: 0 };
+    const formula = stats === null ? 0 : o.generate || T === null ? NaN : idleStepStats({ schedule: o.schedule, tokens: L / denoiser.layout.groupSize, ell, steps: T }).nonCachedNfe;
     const row: SamplerEvalRow = {
       sampler, T, oracle_nll: sc.oracle_nll, oracle_nll_stderr: sc.oracle_nll_stderr, true_entropy: oracle.entropyRate,
-      unigram_entropy: sc.unigram_entropy, trigram_kl: sc.trigram_kl, trigram_kl_true_model: sc.trigram_kl_true_model,
-      trigram_kl_model_true: sc.trigram_kl_model_true, nfe, nfe_noncached: nfeNonCached, seconds,
-      nfe_per_sequence: rows / o.n, nfe_per_sequence_formula: T === null ? 0 : o.generate ? NaN : idleStepStats({ schedule: o.schedule, tokens: L / denoiser.layout.groupSize, ell, steps: T }).nonCachedNfe,
-      true_window_entropy: oracle.windowEntropy.mean, true_unigram_entropy: oracle.unigramEntropy, sample_entropy: sc.sample_entropy,
+      unigram_entropy: sc.unigram_entropy, trigram_kl: sc.trigram_kl, trigram_kl_stderr: sc.trigram_kl_stderr, trigram_kl_true_model: sc.trigram_kl_true_model,
+      trigram_kl_model_true: sc.trigram_kl_model_true, nfe: stats?.nfe ?? 0, nfe_noncached: stats?.nfeNonCached ?? 0, seconds,
+      nfe_per_sequence: (stats?.predictedRows ?? 0) / o.n, nfe_per_sequence_formula: formula,
+      nfe_seq_mean: perSeq.mean, nfe_seq_min: perSeq.min, nfe_seq_max: perSeq.max,
+      true_window_entropy: oracle.windowEntropy.mean, true_unigram_entropy: oracle.unigramEntropy, sample_entropy: sc.sample_entropy, sample_entropy_stderr: sc.sample_entropy_stderr,
+      manifest: resultManifest({
+        ...o.manifest, estimator: "samples", sampler: canonical, n: o.n, seed: o.seed, t_range: tRange,
+        ...(stats ? { top_p: topP, top_p_variant: "mdlm" } : {}),
+      }),
     };
     out.push(row);
     o.onRow?.(row);
@@ -107,17 +124,20 @@ export function evaluateSamplers(denoiser: Denoiser, oracle: OracleReference, o:
     const rng = new Rng(o.seed);
     const t0 = performance.now();
     const seqs = Array.from({ length: o.n }, () => oracle.hmm.sample(L, rng));
-    emit(REFERENCE_SAMPLER, null, seqs, 0, 0, (performance.now() - t0) / 1000);
+    emit(REFERENCE_SAMPLER, null, seqs, null, (performance.now() - t0) / 1000, null);
   }
   for (const spec of o.samplers) {
-    for (const T of o.steps) {
+    // a variable-step sampler takes as many steps as it needs: one row, T = null
+    const stepCounts = policyFromSpec(spec).untilDone ? [null] : o.steps;
+    for (const T of stepCounts) {
       const policy: SamplerPolicy = policyFromSpec(spec); // fresh per call: policies may keep per-call state
       const t0 = performance.now();
-      const opts: SampleOptions = { batch: o.n, length: L, steps: T, schedule: o.schedule, rng: new Rng(o.seed), topP: o.topP };
+      const opts: SampleOptions = { batch: o.n, length: L, steps: T ?? 1, schedule: o.schedule, rng: new Rng(o.seed), topP: o.topP };
       const r = o.generate ? o.generate(policy, opts) : sample(denoiser, policy, opts);
       const seconds = (performance.now() - t0) / 1000;
       const seqs = "sequences" in r ? r.sequences : rows(r.tokens, o.n, L);
-      emit(spec, T, seqs, r.stats.nfe, r.stats.nfeNonCached, seconds, r.stats.predictedRows);
+      const tMin = T === null ? 0 : gridTime(T, T, policy.grid ?? "uniform");
+      emit(spec, T, seqs, r.stats, seconds, [tMin, 1], policy.name);
     }
   }
   return out;

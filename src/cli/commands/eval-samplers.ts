@@ -4,6 +4,8 @@ import { dirname, resolve } from "node:path";
 import { Command } from "commander";
 import { writeFilesAtomically } from "../../data/atomic-write.js";
 import type { SamplerEvalRow } from "../../eval/sampler-eval.js";
+import { policyFromSpec } from "../../eval/sampler-eval-policy.js";
+import { renderSamplerNfeSvg } from "../../eval/sampler-eval-nfe-plot.js";
 import { renderSamplerEvalSvg } from "../../eval/sampler-eval-plot.js";
 import { DEFAULT_TRIGRAM_ALPHA } from "../../eval/sampler-eval-score.js";
 import { checkStepList, DEFAULT_STEP_LIST, parseStepList } from "../../eval/sampler-eval-steps.js";
@@ -31,6 +33,7 @@ interface Opts {
   json?: boolean;
   markdown?: boolean;
   plot?: string;
+  plotNfe?: string;
 }
 
 /** Checks --plot before any work: an .svg path in an existing directory. */
@@ -43,7 +46,7 @@ function checkPlotPath(path: string | undefined): void {
 
 /** Prints one progress line per result on stderr. */
 function progress(r: SamplerEvalRow): void {
-  process.stderr.write(`${r.sampler}${r.T === null ? "" : ` T=${r.T}`}: oracle NLL ${r.oracle_nll.toFixed(4)}, trigram KL ${r.trigram_kl.toFixed(3)}, ${r.seconds.toFixed(2)} s\n`);
+  process.stderr.write(`${r.sampler}${r.T === null ? "" : ` T=${r.T}`}${r.nfe > 0 ? `, NFE/seq ${r.nfe_seq_mean.toFixed(1)}` : ""}: oracle NLL ${r.oracle_nll.toFixed(4)}, trigram KL ${r.trigram_kl.toFixed(3)}, ${r.seconds.toFixed(2)} s\n`);
 }
 
 /** The eval-samplers command. */
@@ -61,10 +64,14 @@ export function evalSamplersCommand(): Command {
     .option("--json", "print one JSON object per line per sampler × T (the table, if --markdown, goes to stderr)")
     .option("--markdown", "print the markdown table (the default without --json)")
     .option("--plot <file.svg>", "write a figure of oracle NLL and trigram KL against T")
+    .option("--plot-nfe <file.svg>", "write a figure of oracle NLL, per-sample entropy and trigram KL against network evaluations per sequence (knobs tau, gamma swept along a line)")
     .action(async (o: Opts) => {
       let samplers = samplerList("--samplers", o.samplers);
       userInput("--steps", () => checkStepList(o.steps));
       checkPlotPath(o.plot);
+      checkPlotPath(o.plotNfe);
+      if (o.plot && samplers.every((spec) => policyFromSpec(spec).untilDone))
+        throw new UserError("--plot draws quality against the step count T, and every sampler given takes a variable number of steps; use --plot-nfe");
       const model = await loadModel(o.checkpoint);
       const { method, meta } = model;
       const supported = method.samplers(meta.config);
@@ -81,6 +88,11 @@ export function evalSamplersCommand(): Command {
         const svg = await renderSamplerEvalSvg(rows, `Samplers on the HMM oracle: L = ${L}, N = ${o.n} per point (checkpoint step ${meta.step})`);
         writeFilesAtomically([{ path: o.plot, data: svg }]);
         process.stderr.write(`wrote ${o.plot}\n`);
+      }
+      if (o.plotNfe) {
+        const svg = await renderSamplerNfeSvg(rows, `Quality against network evaluations on the HMM oracle: L = ${L}, N = ${o.n} per point (checkpoint step ${meta.step})`);
+        writeFilesAtomically([{ path: o.plotNfe, data: svg }]);
+        process.stderr.write(`wrote ${o.plotNfe}\n`);
       }
     });
 }

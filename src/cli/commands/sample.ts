@@ -1,6 +1,7 @@
 /** `maskdiff sample`: draw sequences from a checkpoint with any sampler. */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { parseSamplerSpec, samplerNames } from "../../diffusion/samplers/index.js";
+import { parseSamplerSpec, samplerNames, sequenceNfeSummary } from "../../diffusion/samplers/index.js";
+import { samplerKeysHelp } from "../sampler-help.js";
 import { loadModel } from "../../api/load-model.js";
 import { MAX_SAMPLE_STEPS, policyFor, specWithOptions } from "../../api/draw-samples.js";
 import { seedArg, intAtLeast, intInRange, probability } from "../options.js";
@@ -60,6 +61,7 @@ export function sampleCommand(): Command {
     );
   for (const [, flag, , help] of samplerFlags) cmd.option(flag, help, flag === "--block <n>" ? intAtLeast(1) : finiteNumber);
   return cmd
+    .addHelpText("after", samplerKeysHelp())
     .option("--length <L>", "sequence length (default: the trained length, or the template's; block-wise methods go past the trained length with a sliding context)", intAtLeast(1))
     .addOption(new Option("--decode <how>", "value of a revealed token: a draw from μ, or its most probable class (VMD's sampler)").choices(["sample", "argmax"]).default("sample"))
     .addOption(new Option("--latent <mode>", "latent-variable models (vmd): z ~ N(0, I) drawn once per sequence and held (the paper's), or redrawn every step (VADD's)").choices(["fixed", "per-step"]).default("fixed"))
@@ -73,16 +75,19 @@ export function sampleCommand(): Command {
       const values: Record<string, number | string | undefined> = Object.fromEntries(samplerFlags.map(([field, , key]) => [key, o[field] as number | undefined]));
       values.compat = o.remdmCompat as string | undefined;
       const sampler = specWithOptions(o.sampler, values);
-      policyFor(sampler, {}); // a bad sampler option is reported before the checkpoint is read
+      const policy = policyFor(sampler, {}); // a bad sampler option is reported before the checkpoint is read
       const model = await loadModel(o.checkpoint);
       const t0 = performance.now();
       const out = model.sample({ ...o, sampler, temperature: undefined });
       const seconds = (performance.now() - t0) / 1000;
       const textStats = o.stats ? sampleStatistics(out.tokens, model.data.vocabSize) : undefined;
-      if (o.json) return console.log(JSON.stringify({ sampler: out.sampler, steps: out.steps, top_p: o.topP, seed: o.seed, seconds, stats: out.stats, sample_stats: textStats, samples: out.texts }));
-      out.texts.forEach((text) => console.log(text));
       const st = out.stats;
-      console.error(`${out.sampler}, T=${out.steps}: nfe ${st.nfe}, non-cached ${st.nfeNonCached}, idle steps ${st.idleSteps}, ${seconds.toFixed(2)} s`);
+      const perSeq = sequenceNfeSummary(st.sequenceNfe);
+      const variable = policy.untilDone === true;
+      if (o.json) return console.log(JSON.stringify({ sampler: out.sampler, steps: variable ? null : out.steps, top_p: o.topP, seed: o.seed, seconds, stats: st, nfe_per_sequence: perSeq, sample_stats: textStats, samples: out.texts }));
+      out.texts.forEach((text) => console.log(text));
+      const nfeSeq = `per sequence mean ${perSeq.mean.toFixed(2)}, min ${perSeq.min}, max ${perSeq.max}`;
+      console.error(`${out.sampler}, ${variable ? "variable steps" : `T=${out.steps}`}: nfe ${st.nfe} (${nfeSeq}), non-cached ${st.nfeNonCached}, idle steps ${st.idleSteps}, ${seconds.toFixed(2)} s`);
       if (textStats) {
         const r = textStats.repetition;
         console.error(`entropy ${textStats.entropy.toFixed(3)} nats per sequence; rep-1 ${r.rep1.toFixed(3)}, rep-2 ${r.rep2.toFixed(3)}, rep-3 ${r.rep3.toFixed(3)}, rep-4 ${r.rep4.toFixed(3)}`);

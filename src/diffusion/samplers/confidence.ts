@@ -1,6 +1,7 @@
 /** Confidence-ordered policy: per step, reveal the most confident masked positions, as many as a schedule says. */
-import { confidenceScore, confidenceScores, scoreNeeds, type ConfidenceScore } from "./confidence-score.js";
+import { confidenceScores, scoreNeeds, type ConfidenceScore } from "./confidence-score.js";
 import type { SamplerPolicy, StepContext } from "./policy.js";
+import { rankedMasks } from "./ranked-masks.js";
 import { masksAfterStep, revealSchedules, type RevealSchedule } from "./reveal-count.js";
 
 /** Options of confidencePolicy. */
@@ -53,7 +54,7 @@ export function confidencePolicy(options: ConfidenceOptions = {}): SamplerPolicy
     name: `confidence-${o.score}`,
     needs: scoreNeeds(o.score),
     step(ctx: StepContext): void {
-      const { tokens, summary, layout: { maskId: V }, length: L, fixed, step: k, steps: T } = ctx;
+      const { tokens, layout: { maskId: V }, length: L, fixed, step: k, steps: T } = ctx;
       const maskProbS = ctx.schedule.maskProb(ctx.s);
       const tau = o.temperature * (o.annealTemperature ? 1 - (k + 1) / T : 1);
       for (let b = 0; b < ctx.batch; b++) {
@@ -66,13 +67,8 @@ export function confidencePolicy(options: ConfidenceOptions = {}): SamplerPolicy
         const target = masksAfterStep(o.reveal, generated, k, T, maskProbS);
         const reveal = Math.max(masked.length - target, Math.min(o.minRevealPerStep, masked.length));
         if (reveal <= 0) continue;
-        const cand = masked.map((n) => {
-          const v = greedy ? summary.top[n]! : summary.candidate[n]!;
-          let c = o.score === "random" ? ctx.uniform(n) : confidenceScore(summary, n, o.score, greedy);
-          if (tau > 0) c -= tau * Math.log(-Math.log1p(-ctx.uniform(n))); // + τ·Gumbel(0, 1)
-          return { n, v, c };
-        });
-        cand.sort((x, y) => y.c - x.c || x.n - y.n);
+        const noise = tau > 0 ? (n: number) => -tau * Math.log(-Math.log1p(-ctx.uniform(n))) : undefined; // τ·Gumbel(0, 1)
+        const cand = rankedMasks(ctx, b, o.score, greedy, noise);
         for (let r = 0; r < reveal; r++) tokens[cand[r]!.n] = cand[r]!.v;
       }
     },

@@ -4,11 +4,14 @@ import { blockPolicy } from "./block.js";
 import { confidencePolicy } from "./confidence.js";
 import type { ConfidenceScore } from "./confidence-score.js";
 import { dfmPolicy, fbPolicy } from "./correctors.js";
+import { entropyBoundedPolicy } from "./entropy-bounded.js";
 import { firstHittingPolicy } from "./first-hitting.js";
 import type { SamplerPolicy } from "./policy.js";
 import { remdmCapPolicy, remdmRescalePolicy } from "./remdm-cap-rescale.js";
 import { remdmCapConfPolicy, remdmConfPolicy } from "./remdm-conf.js";
 import { remdmLoopPolicy } from "./remdm-loop.js";
+import { remdmThresholdPolicy } from "./remdm-threshold.js";
+import { thresholdPolicy } from "./threshold.js";
 import { canonicalSpec, type SamplerOptions, type SpecKey } from "./sampler-options.js";
 
 export type { SamplerOptions } from "./sampler-options.js";
@@ -33,6 +36,9 @@ export const samplerNames = [
   "block-confidence-margin",
   "block-confidence-entropy",
   "first-hitting",
+  "confidence-threshold",
+  "entropy-bounded",
+  "remdm-threshold",
 ] as const;
 
 /** One of samplerNames. */
@@ -45,6 +51,7 @@ interface Entry {
 }
 
 const confKeys = ["temperature", "anneal", "candidate", "reveal", "min_reveal"] as const;
+const thresholdKeys = ["tau", "score", "cap", "candidate"] as const;
 const loopKeys = ["eta", "t_on", "t_off", "alpha_on", "compat"] as const;
 const confidence = (score: ConfidenceScore): Entry => ({ keys: confKeys, make: (o) => confidencePolicy({ ...o, score }) });
 const block = (inner: Entry): Entry => ({ keys: ["block", ...inner.keys], make: (o) => blockPolicy(inner.make(o), o) });
@@ -68,7 +75,10 @@ const entries: Record<SamplerName, Entry> = {
   "block-confidence-prob": block(confidence("prob")),
   "block-confidence-margin": block(confidence("margin")),
   "block-confidence-entropy": block(confidence("entropy")),
-  "first-hitting": { keys: [], make: () => firstHittingPolicy() },
+  "first-hitting": { keys: ["clock"], make: (o) => firstHittingPolicy(o) },
+  "confidence-threshold": { keys: thresholdKeys, make: (o) => thresholdPolicy(o) },
+  "entropy-bounded": { keys: ["gamma", "cap", "candidate"], make: (o) => entropyBoundedPolicy(o) },
+  "remdm-threshold": { keys: [...thresholdKeys, "eta_cap"], make: (o) => remdmThresholdPolicy(o) },
 };
 
 /** The entry of `name`; throws an Error listing the valid names for an unknown one. */

@@ -1,7 +1,7 @@
 /** Public API of the samplers: the shared loop, the policy interface, policies and their building blocks. */
 export { sample } from "./loop.js";
 export type { SampleOptions, SampleResult, SampleStats, StepTrace } from "./sample-options.js";
-export type { BeginContext, SamplerPolicy, StepContext } from "./policy.js";
+export type { BeginContext, ClockContext, SamplerPolicy, StepContext } from "./policy.js";
 export { ancestralPolicy, unmaskProbability } from "./ancestral.js";
 export { confidencePolicy, type ConfidenceOptions } from "./confidence.js";
 export { confidenceScore, confidenceScores, scoreNeeds, type ConfidenceScore } from "./confidence-score.js";
@@ -17,7 +17,13 @@ export { checkLoopShape, loopPhase, loopPhaseSchedule, loopSchedule, type LoopSh
 export { remdmLoopPolicy, type LoopOptions } from "./remdm-loop.js";
 export { dfmBeta, dfmPolicy, dfmSigma, fbPolicy, fbSigma } from "./correctors.js";
 export { blockPolicy, blockStep, defaultBlock, type BlockOptions } from "./block.js";
-export { firstHittingPolicy } from "./first-hitting.js";
+export { firstHittingClocks, firstHittingPolicy, type FirstHittingClock, type FirstHittingOptions } from "./first-hitting.js";
+export { nextRevealTime, timeAtMaskProb } from "./clock.js";
+export { thresholdPolicy, thresholdReveals, thresholdRule, thresholdScores, type ThresholdOptions, type ThresholdRule, type ThresholdScore } from "./threshold.js";
+export { entropyBoundedPolicy, type EntropyBoundedOptions } from "./entropy-bounded.js";
+export { remdmThresholdPolicy, type RemdmThresholdOptions } from "./remdm-threshold.js";
+export { rankedMasks, type RankedMask } from "./ranked-masks.js";
+export { sequenceNfeSummary, type SequenceNfeSummary } from "./sequence-nfe.js";
 export { samplerFromName, samplerNames, samplerOptionKeys, type SamplerName, type SamplerOptions } from "./from-name.js";
 export { specKeys, type SpecKey } from "./sampler-options.js";
 export { joinSamplerSpec, parseSamplerSpec, samplerOptionsFromSpec, splitSamplerSpec, type SpecParts } from "./spec.js";

@@ -1,8 +1,12 @@
-/** The one sampling loop every policy shares: predict (or reuse) -> parameterization -> top-p -> policy step -> bookkeeping. */
+/**
+ * The one sampling loop every policy shares: (clock) -> predict (or reuse) -> parameterization -> top-p -> policy step ->
+ * bookkeeping. Fixed-step policies run T steps on a time grid; variable-step policies run until no masked position is left.
+ */
 import type { Denoiser } from "../denoiser.js";
 import { decodeState, statePositions, symbolOf, type StateLayout } from "../state-layout.js";
 import { gridPoint } from "./grid.js";
-import type { SamplerPolicy } from "./policy.js";
+import { timeAtMaskProb } from "./clock.js";
+import type { ClockContext, SamplerPolicy } from "./policy.js";
 import { PredictionCache } from "./prediction-cache.js";
 import type { SampleOptions, SampleResult, StepTrace } from "./sample-options.js";
 import { SequenceStreams } from "./sequence-streams.js";
@@ -57,6 +61,8 @@ function checkOptions(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOpt
   if (fill !== "argmax" && fill !== "sample") throw new Error(`sample: unknown finalFill '${String(fill)}'; valid: argmax, sample`);
   if (policy.grid !== undefined && opts.grid !== undefined && opts.grid !== policy.grid)
     throw new Error(`sample: policy '${policy.name}' runs on the '${policy.grid}' time grid, but grid '${opts.grid}' was asked for`);
+  if (policy.untilDone && opts.grid !== undefined)
+    throw new Error(`sample: policy '${policy.name}' takes as many steps as it needs, on its own clock; it has no time grid (grid '${opts.grid}' was asked for)`);
   if (denoiser.layout.positionsPerToken > 1 && !policy.subTokens)
     throw new Error(`sample: policy '${policy.name}' works on one position per token; this model writes each token as ${denoiser.layout.positionsPerToken} sub-tokens`);
 }
@@ -74,8 +80,42 @@ function finalFill(tokens: Int32Array, summary: TokenSummaries, layout: StateLay
   return filled;
 }
 
+/** Masked positions of each sequence [B] of a state of L positions per sequence. */
+function maskedCounts(tokens: Int32Array, B: number, L: number, V: number): Int32Array {
+  const out = new Int32Array(B);
+  for (let n = 0; n < B * L; n++) if (tokens[n] === V) out[Math.floor(n / L)]++;
+  return out;
+}
+
+/** The default clock of a variable-step policy: each sequence at the time where 1 − α(t) = (1 − α(1))·(masked fraction of its generated positions). */
+function maskedFractionClock(ctx: ClockContext): void {
+  const { tokens, fixed, batch: B, length: L, layout: { maskId: V }, schedule } = ctx;
+  for (let b = 0; b < B; b++) {
+    let masked = 0;
+    let generated = 0;
+    for (let n = b * L; n < (b + 1) * L; n++) {
+      if (fixed === null || !fixed[n]) generated++;
+      if (tokens[n] === V) masked++;
+    }
+    if (masked > 0) ctx.times[b] = timeAtMaskProb(schedule, (schedule.maskProb(1) * masked) / generated);
+  }
+}
+
+/** Throws unless every sequence that had a masked position before a variable-step policy's step has fewer after it. */
+function checkProgress(before: Int32Array, after: Int32Array, name: string, k: number): void {
+  for (let b = 0; b < before.length; b++) {
+    if (before[b]! > 0 && after[b]! >= before[b]!) throw new Error(`policy '${name}' left sequence ${b} with ${after[b]} masked positions at step ${k} (had ${before[b]}): a variable-step policy must reveal, net, at least one per step`);
+  }
+}
+
+/** The latest of the sequences' times. */
+function latest(times: Float64Array): number {
+  return times.reduce((a, t) => Math.max(a, t), 0);
+}
+
 /**
- * Runs T steps of `policy` from the all-MASK (or prompted) state, then fills any leftover MASK.
+ * Runs T steps of `policy` from the all-MASK (or prompted) state, then fills any leftover MASK; a variable-step policy
+ * (policy.untilDone) instead steps, each sequence on its own clock, until no MASK is left.
  * Caching assumes denoiser.predict is a pure function of (state, t), row by row. A latent-variable denoiser gets one
  * z ~ N(0, I) per sequence from that sequence's stream, held for the whole call or redrawn every step (opts.latent).
  */
@@ -94,7 +134,7 @@ export function sample(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOp
   const latentDim = denoiser.latent?.dim ?? 0;
   if (latentDim > 0) cache.setLatent(streams.normals(latentDim));
   const argmax = (opts.decode ?? "sample") === "argmax";
-  const summarize = (t: number) => {
+  const summarize = (t: number | Float64Array) => {
     cache.refresh(tokens, t);
     const summary = cache.summaries(tokens, streams.perToken(n), view);
     if (argmax) {
@@ -111,15 +151,25 @@ export function sample(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOp
     opts.onStep?.(entry, tokens);
   };
   const begin = { batch: B, length: L, layout, steps: T, tokens, fixed };
+  const untilDone = policy.untilDone === true;
+  const clock = policy.clock?.bind(policy) ?? maskedFractionClock;
+  const times = new Float64Array(B).fill(1);
   try {
     policy.begin?.(begin);
     const prev = new Int32Array(B * L);
     let idleSteps = 0;
     let lastTime = 1;
-    for (let k = 0; k < T; k++) {
-      const { t, s } = gridPoint(k, T, grid);
+    let k = 0;
+    for (let before = maskedCounts(tokens, B, L, V); untilDone ? before.some((m) => m > 0) : k < T; k++) {
+      let t: number;
+      let s: number;
+      if (untilDone) {
+        t = latest(times);
+        clock({ ...begin, step: k, schedule, times, uniform: (b) => streams.next(b) });
+        s = latest(times);
+      } else ({ t, s } = gridPoint(k, T, grid));
       if (latentDim > 0 && k > 0 && opts.latent === "per-step") cache.setLatent(streams.normals(latentDim));
-      const summary = summarize(t);
+      const summary = summarize(untilDone ? times : t);
       prev.set(tokens);
       const probsOf = (i: number) => cache.probsOf(tokens, i, view);
       policy.step(makeStepContext({ begin, step: k, t, s, schedule, summary, streams, probsOf }));
@@ -128,10 +178,13 @@ export function sample(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOp
       if (changed.length === 0) idleSteps++;
       record(k, t, s, changed);
       lastTime = s;
+      const after = maskedCounts(tokens, B, L, V);
+      if (untilDone) checkProgress(before, after, policy.name, k);
+      before = after;
     }
     const fill = tokens.includes(V);
-    if (fill) record(T, lastTime, lastTime, finalFill(tokens, summarize(lastTime), layout, opts.finalFill ?? "argmax"));
-    const stats = { nfe: T + (fill ? 1 : 0), nfeNonCached: cache.calls, predictedRows: cache.rows, idleSteps };
+    if (fill) record(k, lastTime, lastTime, finalFill(tokens, summarize(lastTime), layout, opts.finalFill ?? "argmax"));
+    const stats = { nfe: k + (fill ? 1 : 0), nfeNonCached: cache.calls, predictedRows: cache.rows, idleSteps, sequenceNfe: cache.sequenceRows };
     return { tokens: decodeState(layout, tokens), states: tokens, batch: B, length: opts.length, stats, ...(trace ? { trace } : {}) };
   } finally {
     cache.dispose();

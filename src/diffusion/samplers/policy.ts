@@ -55,6 +55,20 @@ export interface StepContext extends BeginContext {
   probsOf(i: number): Float64Array;
 }
 
+/** What a variable-step policy's clock sees before each step's prediction. */
+export interface ClockContext extends BeginContext {
+  /** Step index k. */
+  readonly step: number;
+  /** The masking schedule α. */
+  readonly schedule: Schedule;
+  /** The current state [B·L]; read-only. */
+  readonly tokens: Int32Array;
+  /** Each sequence's time [B]: read as its current time, overwritten with the time this step predicts and moves it to. */
+  readonly times: Float64Array;
+  /** A uniform on [0, 1) from sequence b's stream (b a sequence index, not a position). */
+  uniform(b: number): number;
+}
+
 /** A sampler policy: one step of the reverse process, called by the shared loop. */
 export interface SamplerPolicy {
   /** Name as accepted by samplerFromName (with options folded in where they matter). */
@@ -67,6 +81,16 @@ export interface SamplerPolicy {
   readonly subTokens?: boolean;
   /** Scores beyond candidate and top the policy reads from ctx.summary (default none). */
   readonly needs?: readonly TokenScore[];
+  /**
+   * A variable-step policy: the loop ignores T and its grid and steps until no masked position is left. Every step
+   * must leave each sequence that had a masked position with fewer of them (the loop refuses a step that does not).
+   */
+  readonly untilDone?: boolean;
+  /**
+   * The clock of a variable-step policy: sets each sequence's time for the coming step (default: the time at which
+   * 1 − α equals the sequence's masked fraction of its generated positions). The network is evaluated at that time.
+   */
+  clock?(ctx: ClockContext): void;
   /** The time grid this policy requires (the ReMDM samplers' compat=official sets "official"); sample() refuses another. */
   readonly grid?: GridKind;
 }

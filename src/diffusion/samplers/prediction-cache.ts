@@ -12,6 +12,11 @@ function indexTensor(values: Int32Array, device: string): Tensor {
   return tensor(values, [values.length], { dtype: "int32", device }).to("int64");
 }
 
+/** The times of sequences `rows` [rows.length]: t for all, or t[b] per sequence. */
+function rowTimes(t: number | Float64Array, rows: number[]): Float64Array {
+  return typeof t === "number" ? new Float64Array(rows.length).fill(t) : Float64Array.from(rows, (b) => t[b]!);
+}
+
 /** Whether token i of a state has a masked position. */
 function hasMask(tokens: Int32Array, i: number, layout: StateLayout): boolean {
   const ell = layout.positionsPerToken;
@@ -29,6 +34,8 @@ export class PredictionCache {
   calls = 0;
   /** Number of sequences passed through predict() in all calls together. */
   rows = 0;
+  /** Per sequence [B]: the calls it was passed through (they sum to rows). */
+  readonly sequenceRows: number[];
   /** Whether unchanged rows are reused (caching enabled and the denoiser ignores time). */
   readonly exact: boolean;
   private readonly stale: Uint8Array;
@@ -44,6 +51,7 @@ export class PredictionCache {
     enabled: boolean,
   ) {
     this.stale = new Uint8Array(batch).fill(1);
+    this.sequenceRows = new Array<number>(batch).fill(0);
     this.exact = enabled && !denoiser.timeConditioned;
     this.tokensPerSequence = length / denoiser.layout.positionsPerToken;
   }
@@ -59,8 +67,8 @@ export class PredictionCache {
     this.stale[b] = 1;
   }
 
-  /** Makes the logits current at time t for every sequence, calling predict() once on the rows that need the network. */
-  refresh(tokens: Int32Array, t: number): void {
+  /** Makes the logits current at time t (one for all, or one per sequence [B]), calling predict() once on the rows that need the network. */
+  refresh(tokens: Int32Array, t: number | Float64Array): void {
     const { batch, length: L } = this;
     const mask = this.denoiser.layout.maskId;
     const masked: number[] = [];
@@ -76,7 +84,7 @@ export class PredictionCache {
     const C = this.denoiser.layout.classes;
     tidy(() => {
       const extras = this.latentRows(masked);
-      const fresh = predictLogitsTensor(this.denoiser, { tokens: sub, batch: masked.length, length: L }, new Float64Array(masked.length).fill(t), extras).reshape(masked.length * n, C);
+      const fresh = predictLogitsTensor(this.denoiser, { tokens: sub, batch: masked.length, length: L }, rowTimes(t, masked), extras).reshape(masked.length * n, C);
       if (masked.length === batch) {
         this.logits?.dispose();
         this.logits = keep(fresh.contiguous());
@@ -88,6 +96,7 @@ export class PredictionCache {
     });
     this.calls++;
     this.rows += masked.length;
+    for (const b of masked) this.sequenceRows[b]!++;
   }
 
   /**

@@ -10,7 +10,7 @@ export interface SampleOptions {
   batch: number;
   /** Sequence length L in tokens (the state has L·ℓ positions). */
   length: number;
-  /** Number of steps T. */
+  /** Number of steps T (a variable-step policy ignores it: it steps until no masked position is left). */
   steps: number;
   /** Masking schedule α used by the policy. */
   schedule: Schedule;
@@ -52,9 +52,18 @@ export interface SampleStats {
   predictedRows: number;
   /** Steps after which no token of the batch had changed. */
   idleSteps: number;
+  /**
+   * Per sequence [B]: the network evaluations it needed — the predict() calls it was passed through, whatever the others
+   * in its batch needed (they sum to predictedRows; summarised by sequenceNfeSummary). Under a time-conditioned
+   * denoiser or without the cache, the steps (and final fill) that began with a masked position in it.
+   */
+  sequenceNfe: number[];
 }
 
-/** The changes made by one step; step = T denotes the final fill (with t = s = the last grid time). */
+/**
+ * The changes made by one step; step = T denotes the final fill (with t = s = the last grid time). Under a variable-step
+ * policy t and s are the latest of the sequences' times before and after the step.
+ */
 export interface StepTrace {
   /** Step index k (T for the final fill). */
   step: number;

@@ -2,10 +2,13 @@
 import { defaultBlock, type BlockOptions } from "./block.js";
 import type { ConfidenceOptions } from "./confidence.js";
 import { remdmCompatModes, remdmDefaults, type RemdmCompat } from "./remdm-params.js";
+import type { EntropyBoundedOptions } from "./entropy-bounded.js";
+import { firstHittingClocks, type FirstHittingOptions } from "./first-hitting.js";
 import { revealSchedules } from "./reveal-count.js";
+import { thresholdScores, type ThresholdOptions } from "./threshold.js";
 
 /** Options for samplerFromName; each name uses only the ones listed by samplerOptionKeys (the rest are ignored). */
-export interface SamplerOptions extends Omit<ConfidenceOptions, "score">, BlockOptions {
+export interface SamplerOptions extends Omit<ConfidenceOptions, "score">, BlockOptions, ThresholdOptions, EntropyBoundedOptions, FirstHittingOptions {
   /** ReMDM-cap's η_cap ∈ [0, 1]. */
   etaCap?: number;
   /** ReMDM-rescale's η_rescale ∈ [0, 1]. */
@@ -47,6 +50,11 @@ export const specKeys = {
   reveal: { field: "reveal", kind: revealSchedules, def: "linear" },
   min_reveal: { field: "minRevealPerStep", kind: "integer", def: 1 },
   compat: { field: "compat", kind: remdmCompatModes, def: "ours" },
+  tau: { field: "tau", kind: "number", def: 0.9 },
+  score: { field: "thresholdScore", kind: thresholdScores, def: "prob" },
+  cap: { field: "cap", kind: "integer", def: 0 },
+  gamma: { field: "gamma", kind: "number", def: 1 },
+  clock: { field: "clock", kind: firstHittingClocks, def: "exact" },
 } as const satisfies Record<string, SpecKeyInfo>;
 
 /** A spec key. */

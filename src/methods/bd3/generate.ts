@@ -50,7 +50,7 @@ export function contextLimit(window: number, blockSize: number, n = blockSize): 
   return Math.floor((window - n) / blockSize) * blockSize;
 }
 
-/** Adds b's counters to a. */
+/** Adds b's counters to a (the per-sequence ones are summed by the caller). */
 function addStats(a: SampleStats, b: SampleStats): void {
   a.nfe += b.nfe;
   a.nfeNonCached += b.nfeNonCached;
@@ -67,6 +67,7 @@ function promptSlice(prompt: Int32Array | undefined, L: number, b: number, from:
 
 /** Sequence b: blocks of opts.steps steps each (the last one cut to the length) until opts.length tokens or the stop token. */
 function generateOne(m: BlockModel, policy: SamplerPolicy, opts: BlockGenerateOptions, stats: SampleStats, b: number): Int32Array {
+  let nfe = 0;
   const Lb = m.blockSize;
   const out: number[] = [];
   const cache = opts.kvCache === false ? null : new KvCache(m.network, Lb);
@@ -87,6 +88,7 @@ function generateOne(m: BlockModel, policy: SamplerPolicy, opts: BlockGenerateOp
       const denoiser = withBlockLatent(opts.wrap ? opts.wrap(base, prefix) : base, m.latentDim);
       const r = sample(denoiser, policy, { ...opts, batch: 1, length: n, prompt: promptSlice(opts.prompt, opts.length, b, out.length, n) });
       addStats(stats, r.stats);
+      nfe += r.stats.sequenceNfe[0]!;
       const stop = opts.stopToken === undefined ? -1 : r.tokens.indexOf(opts.stopToken);
       out.push(...(stop >= 0 ? r.tokens.subarray(0, stop + 1) : r.tokens));
       if (stop >= 0) break;
@@ -94,6 +96,7 @@ function generateOne(m: BlockModel, policy: SamplerPolicy, opts: BlockGenerateOp
   } finally {
     cache?.clear();
   }
+  stats.sequenceNfe.push(nfe);
   return Int32Array.from(out);
 }
 
@@ -109,7 +112,7 @@ export function generateBlocks(m: BlockModel, policy: SamplerPolicy, opts: Block
   if (p !== undefined && p.length !== opts.length && p.length !== opts.batch * opts.length) throw new Error(`block generation: a prompt of ${p.length} positions, expected the length ${opts.length} or batch·length ${opts.batch * opts.length}`);
   const stop = opts.stopToken;
   if (stop !== undefined && !(Number.isInteger(stop) && stop >= 0 && stop < m.layout.classes)) throw new Error(`stop token ${stop} is outside 0..${m.layout.classes - 1}`);
-  const stats: SampleStats = { nfe: 0, nfeNonCached: 0, predictedRows: 0, idleSteps: 0 };
+  const stats: SampleStats = { nfe: 0, nfeNonCached: 0, predictedRows: 0, idleSteps: 0, sequenceNfe: [] };
   if (opts.together) return { sequences: generateTogether(m, policy, opts, stats), stats };
   const sequences = Array.from({ length: opts.batch }, (_, b) => generateOne(m, policy, opts, stats, b));
   return { sequences, stats };
@@ -125,6 +128,7 @@ function generateTogether(m: BlockModel, policy: SamplerPolicy, opts: BlockGener
   if (opts.length > m.window) throw new Error(`block generation together: length ${opts.length} is past the trained length ${m.window} (the sliding context needs one-at-a-time generation)`);
   const { batch: B, length: L } = opts;
   let done: Int32Array = new Int32Array(0);
+  const nfe = new Array<number>(B).fill(0);
   for (let P = 0; P < L; P += m.blockSize) {
     const S = Math.min(L, P + m.blockSize);
     const prompt = new Int32Array(B * S).fill(m.layout.maskId);
@@ -136,7 +140,9 @@ function generateTogether(m: BlockModel, policy: SamplerPolicy, opts: BlockGener
     const base = statePrefixBlockDenoiser(m.network, P, m.blockSize, m.layout, m.parameterization);
     const r = sample(withBlockLatent(base, m.latentDim), policy, { ...opts, length: S, prompt });
     addStats(stats, r.stats);
+    r.stats.sequenceNfe.forEach((k, b) => (nfe[b]! += k));
     done = r.tokens;
   }
+  stats.sequenceNfe.push(...nfe);
   return Array.from({ length: B }, (_, b) => done.slice(b * L, (b + 1) * L));
 }
