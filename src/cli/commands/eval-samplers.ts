@@ -1,17 +1,20 @@
 /** `maskdiff eval-samplers`: compare samplers across step counts on a checkpoint trained on the HMM oracle. */
-import { existsSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { Command } from "commander";
 import { writeFilesAtomically } from "../../data/atomic-write.js";
 import { hmmOracleOf } from "../../data/hmm-dataset.js";
 import { modelSchedule } from "../../methods/model-schedule.js";
-import { evaluateSamplers, type SamplerEvalRow } from "../../eval/sampler-eval.js";
+import { evaluateSamplers, REFERENCE_SAMPLER, type SamplerEvalRow } from "../../eval/sampler-eval.js";
+import { appendRow, readTable, rowId, type TableKey } from "../../eval/sampler-eval-resume.js";
 import { oracleReference } from "../../eval/sampler-eval-oracle.js";
 import { renderSamplerEvalSvg } from "../../eval/sampler-eval-plot.js";
 import { DEFAULT_TRIGRAM_ALPHA } from "../../eval/sampler-eval-score.js";
 import { checkStepList, DEFAULT_STEP_LIST, parseStepList } from "../../eval/sampler-eval-steps.js";
 import { samplerEvalMarkdown } from "../../eval/sampler-eval-table.js";
 import { loadModel } from "../load-model.js";
+import { RowProgress } from "../row-progress.js";
 import { seedArg, intAtLeast, numberIn, probability } from "../options.js";
 import { checkSupported, samplerList } from "../sampler-list.js";
 import { UserError, userInput } from "../user-error.js";
@@ -32,6 +35,8 @@ interface Opts {
   json?: boolean;
   markdown?: boolean;
   plot?: string;
+  out?: string;
+  entropyDraws: number;
 }
 
 /** Checks --plot before any work: an .svg path in an existing directory. */
@@ -42,9 +47,17 @@ function checkPlotPath(path: string | undefined): void {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`--plot ${path}: directory ${dir} does not exist`);
 }
 
-/** Prints one progress line per result on stderr. */
-function progress(r: SamplerEvalRow): void {
-  process.stderr.write(`${r.sampler}${r.T === null ? "" : ` T=${r.T}`}: oracle NLL ${r.oracle_nll.toFixed(4)}, trigram KL ${r.trigram_kl.toFixed(3)}, ${r.seconds.toFixed(2)} s\n`);
+/** Checks --out before any work: a .jsonl path in an existing directory. */
+function checkOutPath(path: string | undefined): void {
+  if (path === undefined) return;
+  if (!/\.jsonl$/i.test(path)) throw new UserError(`--out ${path}: the table is written as JSON lines; give a path ending in .jsonl`);
+  const dir = dirname(resolve(path));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`--out ${path}: directory ${dir} does not exist`);
+}
+
+/** One row's progress label. */
+function label(r: SamplerEvalRow): string {
+  return `${r.sampler}${r.T === null ? "" : ` T=${r.T}`}: oracle NLL ${r.oracle_nll.toFixed(4)}, KL lower est. ${r.kl_lower_estimate.toFixed(4)}, ${r.seconds.toFixed(2)} s`;
 }
 
 /** The eval-samplers command. */
@@ -62,10 +75,13 @@ export function evalSamplersCommand(): Command {
     .option("--json", "print one JSON object per line per sampler × T (the table, if --markdown, goes to stderr)")
     .option("--markdown", "print the markdown table (the default without --json)")
     .option("--plot <file.svg>", "write a figure of oracle NLL and trigram KL against T")
+    .option("--out <file.jsonl>", "append each row to this file as it finishes; a rerun with the same fixed arguments computes only the missing rows")
+    .option("--entropy-draws <k>", "Monte-Carlo draws per sample of the model's entropy bound", intAtLeast(1), 4)
     .action(async (o: Opts) => {
       let samplers = samplerList("--samplers", o.samplers);
       userInput("--steps", () => checkStepList(o.steps));
       checkPlotPath(o.plot);
+      checkOutPath(o.out);
       const { model, method, meta, data } = await loadModel(o.checkpoint);
       const supported = method.samplers(meta.config);
       const unsupported = samplers.filter((spec) => !supported.includes(spec.split(":")[0]!));
@@ -81,11 +97,27 @@ export function evalSamplersCommand(): Command {
       const steps = userInput("--steps", () => parseStepList(o.steps, L));
       const entropyRate = data.meta.entropyRateNats as number;
       const oracle = oracleReference(hmm, L, entropyRate, { seed: o.seed });
+      const key: TableKey = {
+        checkpoint: o.checkpoint, checkpoint_sha256: createHash("sha256").update(readFileSync(o.checkpoint)).digest("hex"),
+        n: o.n, seed: o.seed, top_p: o.topP, top_p_variant: "mdlm", trigram_alpha: o.trigramAlpha, entropy_draws: o.entropyDraws,
+      };
+      const finished = o.out ? userInput(`--out ${o.out}`, () => readTable(o.out!, key)) : null;
+      if (finished?.droppedBytes) process.stderr.write(`${o.out}: dropped an unfinished last line (${finished.droppedBytes} bytes)\n`);
+      const wanted = [...(o.reference ? [rowId(REFERENCE_SAMPLER, null)] : []), ...samplers.flatMap((s) => steps.map((T) => rowId(s, T)))];
+      const bar = new RowProgress(wanted.filter((id) => !finished?.rows.has(id)).length);
+      const bound = method.bounds(meta.config).find((b) => b.certified);
       const rows = evaluateSamplers(model.denoiser(), oracle, {
         samplers, steps, n: o.n, seed: o.seed, topP: o.topP, trigramAlpha: o.trigramAlpha, reference: o.reference,
-        schedule: modelSchedule(model, meta.config), onRow: progress,
+        schedule: modelSchedule(model, meta.config),
+        ...(bound ? { entropy: { bound, draws: o.entropyDraws, seed: o.seed } } : {}),
+        done: (sampler, T) => finished?.rows.get(rowId(sampler, T)),
+        onRow: (r) => {
+          if (o.out) appendRow(o.out, key, r);
+          bar.row(label(r));
+        },
         ...(model.generate ? { generate: model.generate } : {}),
       });
+      bar.stop();
       const heading = `## eval-samplers: ${o.checkpoint} (step ${meta.step}), L = ${L}, N = ${o.n}, seed ${o.seed}, top-p ${o.topP}`;
       if (o.json) for (const r of rows) console.log(JSON.stringify(r));
       if (o.markdown || !o.json) (o.json ? process.stderr : process.stdout).write(samplerEvalMarkdown(rows, heading) + "\n");
