@@ -11,7 +11,7 @@ for (const file of process.argv.slice(2)) {
   rows.sort((a, b) => order.indexOf(a.sampler) - order.indexOf(b.sampler) || (a.T ?? 0) - (b.T ?? 0));
   const L = 64;
   console.log(`### top-p ${rows[0].top_p} (${file.split("/").pop()}, N = ${rows[0].n}, seed ${rows[0].seed})\n`);
-  console.log("| sampler | T | oracle NLL ± se | per-sample H | trigram KL(true‖s) | KL(s‖true) | H upper est. model | H upper est. Markov | KL(s‖true) lower est. ± se | N-NFE/seq | seconds |");
+  console.log("| sampler | T | oracle NLL ± se | per-sample H | trigram KL(true‖s) | trigram KL(s‖true) | H upper est. model | H upper est. Markov | KL(s‖true) lower est. ± se | N-NFE/seq | seconds |");
   console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
     console.log(`| ${r.sampler} | ${r.T ?? "—"} | ${fx(r.oracle_nll, 4)} ± ${fx(r.oracle_nll_stderr, 4)} | ${fx(r.sample_entropy, 3)} | ${fx(r.trigram_kl_true_model, 3)} | ${fx(r.trigram_kl_model_true, 3)} | ${fx(r.entropy_ub_model, 4)} | ${fx(r.entropy_ub_markov, 4)} | ${fx(r.kl_lower_estimate, 4)} ± ${fx(r.kl_lower_estimate_stderr, 4)} | ${r.T === null ? "—" : fx(r.nfe_per_sequence, 1)} | ${fx(r.seconds, 0)} |`);
