@@ -99,7 +99,7 @@ export function evalSamplersCommand(): Command {
       const oracle = oracleReference(hmm, L, entropyRate, { seed: o.seed });
       const key: TableKey = {
         checkpoint: o.checkpoint, checkpoint_sha256: createHash("sha256").update(readFileSync(o.checkpoint)).digest("hex"),
-        n: o.n, seed: o.seed, top_p: o.topP, top_p_variant: "mdlm", trigram_alpha: o.trigramAlpha, entropy_draws: o.entropyDraws,
+        n: o.n, seed: o.seed, top_p: o.topP, top_p_variant: "mdlm" /* the loop's default nucleus rule */, trigram_alpha: o.trigramAlpha, entropy_draws: o.entropyDraws,
       };
       const finished = o.out ? userInput(`--out ${o.out}`, () => readTable(o.out!, key)) : null;
       if (finished?.droppedBytes) process.stderr.write(`${o.out}: dropped an unfinished last line (${finished.droppedBytes} bytes)\n`);
