@@ -10,6 +10,7 @@ import { idleStepStats } from "../diffusion/idle-steps.js";
 import type { Schedule } from "../diffusion/schedule.js";
 import { gridTime, sample, sequenceNfeSummary, type SamplerPolicy, type SampleStats } from "../diffusion/samplers/index.js";
 import { Rng } from "../engine/rng.js";
+import { entropyScores, markovCrossEntropyPerToken, modelBoundPerToken, type EntropyScores, type ModelEntropyOptions } from "./sampler-eval-entropy.js";
 import type { OracleReference } from "./sampler-eval-oracle.js";
 import { resultManifest, type ManifestFields, type ResultManifest } from "./manifest.js";
 import { policyFromSpec } from "./sampler-eval-policy.js";
@@ -19,7 +20,7 @@ import { DEFAULT_TRIGRAM_ALPHA, scoreSamples, type SampleScores } from "./sample
 export const REFERENCE_SAMPLER = "true-hmm";
 
 /** One (sampler, T) result; key order is the JSON output's. */
-export interface SamplerEvalRow extends SampleScores {
+export interface SamplerEvalRow extends SampleScores, EntropyScores {
   /** Sampler spec, or REFERENCE_SAMPLER. */
   sampler: string;
   /** Steps T (null for the reference row and for variable-step samplers, which take as many as they need). */
@@ -73,9 +74,18 @@ export interface SamplerEvalOptions {
   reference?: boolean;
   /** Manifest fields common to every row (method, checkpoint); sampler, top-p, N, seed and t range are filled in per row. */
   manifest?: ManifestFields;
-  /** Called after each row, e.g. for progress. */
+  /** The model's entropy bound (see sampler-eval-entropy.ts) at the row's T (the reference row: T = L); absent: NaN columns. */
+  entropy?: Omit<ModelEntropyOptions, "steps" | "schedule">;
+  /** Order and add-alpha of the cross-fitted Markov entropy bound (default MARKOV_ENTROPY). */
+  markov?: { order: number; alpha: number };
+  /** A row already computed (e.g. read back from a resumed table): returned as is instead of being recomputed. */
+  done?: (sampler: string, T: number | null) => SamplerEvalRow | undefined;
+  /** Called after each computed row, e.g. for progress. */
   onRow?: (row: SamplerEvalRow) => void;
 }
+
+/** Default order and pseudo-count of the cross-fitted Markov entropy bound. */
+export const MARKOV_ENTROPY = { order: 2, alpha: 0.1 } as const;
 
 /** Splits flat [B·L] tokens into B sequences. */
 function rows(tokens: Int32Array, B: number, L: number): Int32Array[] {
@@ -105,13 +115,17 @@ export function evaluateSamplers(denoiser: Denoiser, oracle: OracleReference, o:
     const sc = scoreSamples(seqs, oracle, alpha, o.seed);
     const perSeq = stats ? sequenceNfeSummary(stats.sequenceNfe) : { mean: 0, min: 0, max: 0 };
     const formula = stats === null ? 0 : o.generate || T === null ? NaN : idleStepStats({ schedule: o.schedule, tokens: L / denoiser.layout.groupSize, ell, steps: T }).nonCachedNfe;
+    const oracleNll = Array.from(seqs as ArrayLike<number>[], (q) => -oracle.hmm.logLikelihood(q) / L);
+    const modelUb = o.entropy ? modelBoundPerToken(denoiser, seqs, { ...o.entropy, schedule: o.schedule, steps: T ?? L }) : new Float64Array(seqs.length).fill(NaN);
+    const markov = o.markov ?? MARKOV_ENTROPY;
+    const ent = entropyScores(oracleNll, modelUb, markovCrossEntropyPerToken(seqs, oracle.hmm.K, markov.order, markov.alpha));
     const row: SamplerEvalRow = {
       sampler, T, oracle_nll: sc.oracle_nll, oracle_nll_stderr: sc.oracle_nll_stderr, true_entropy: oracle.entropyRate,
       unigram_entropy: sc.unigram_entropy, trigram_kl: sc.trigram_kl, trigram_kl_stderr: sc.trigram_kl_stderr, trigram_kl_true_model: sc.trigram_kl_true_model,
       trigram_kl_model_true: sc.trigram_kl_model_true, nfe: stats?.nfe ?? 0, nfe_noncached: stats?.nfeNonCached ?? 0, seconds,
       nfe_per_sequence: (stats?.predictedRows ?? 0) / o.n, nfe_per_sequence_formula: formula,
       nfe_seq_mean: perSeq.mean, nfe_seq_min: perSeq.min, nfe_seq_max: perSeq.max,
-      true_window_entropy: oracle.windowEntropy.mean, true_unigram_entropy: oracle.unigramEntropy, sample_entropy: sc.sample_entropy, sample_entropy_stderr: sc.sample_entropy_stderr,
+      true_window_entropy: oracle.windowEntropy.mean, true_unigram_entropy: oracle.unigramEntropy, sample_entropy: sc.sample_entropy, sample_entropy_stderr: sc.sample_entropy_stderr, ...ent,
       manifest: resultManifest({
         ...o.manifest, estimator: "samples", sampler: canonical, n: o.n, seed: o.seed, t_range: tRange,
         ...(stats ? { top_p: topP, top_p_variant: "mdlm" } : {}),
@@ -120,7 +134,12 @@ export function evaluateSamplers(denoiser: Denoiser, oracle: OracleReference, o:
     out.push(row);
     o.onRow?.(row);
   };
-  if (o.reference ?? true) {
+  const resumed = (sampler: string, T: number | null): boolean => {
+    const row = o.done?.(sampler, T);
+    if (row) out.push(row);
+    return row !== undefined;
+  };
+  if ((o.reference ?? true) && !resumed(REFERENCE_SAMPLER, null)) {
     const rng = new Rng(o.seed);
     const t0 = performance.now();
     const seqs = Array.from({ length: o.n }, () => oracle.hmm.sample(L, rng));
@@ -130,6 +149,7 @@ export function evaluateSamplers(denoiser: Denoiser, oracle: OracleReference, o:
     // a variable-step sampler takes as many steps as it needs: one row, T = null
     const stepCounts = policyFromSpec(spec).untilDone ? [null] : o.steps;
     for (const T of stepCounts) {
+      if (resumed(spec, T)) continue;
       const policy: SamplerPolicy = policyFromSpec(spec); // fresh per call: policies may keep per-call state
       const t0 = performance.now();
       const opts: SampleOptions = { batch: o.n, length: L, steps: T ?? 1, schedule: o.schedule, rng: new Rng(o.seed), topP: o.topP };
