@@ -21,7 +21,7 @@ import {
   timeAtMaskProb,
   type SamplerPolicy,
 } from "../src/diffusion/samplers/index.js";
-import { allSequences, functionDenoiser, trueDenoiser, subsProbs, type JointDistribution } from "./helpers/table-denoiser.js";
+import { allSequences, sequenceCounts, functionDenoiser, trueDenoiser, subsProbs, type JointDistribution } from "./helpers/table-denoiser.js";
 import { assertFits, assertRejects } from "./helpers/chi-square.js";
 import type { Denoiser } from "../src/diffusion/denoiser.js";
 
@@ -34,13 +34,6 @@ function randomJoint(L: number, seed: number, floor = 0.2, power = 3): JointDist
   const w = Float64Array.from({ length: V ** L }, () => floor + rng.next() ** power);
   const sum = w.reduce((a, x) => a + x, 0);
   return { V, L, probs: w.map((x) => x / sum) };
-}
-
-/** Counts of the sampled sequences by index Σ x_i V^(L−1−i). */
-function sequenceCounts(tokens: Int32Array, L: number): Float64Array {
-  const counts = new Float64Array(V ** L);
-  for (let b = 0; b < tokens.length / L; b++) counts[tokens.subarray(b * L, (b + 1) * L).reduce((a, x) => a * V + x, 0)]!++;
-  return counts;
 }
 
 test("timeAtMaskProb inverts 1 − α for every scalar schedule; nextRevealTime is t·u^{1/m} under the linear one", () => {
@@ -67,17 +60,17 @@ test("exact first-hitting with the true denoiser reproduces the joint (and a pro
   const d = trueDenoiser(joint);
   const N = 20_000;
   const r = sample(d, firstHittingPolicy(), { batch: N, length: 3, steps: 1, schedule: scheduleFromName("cosine-md4"), rng: new Rng(3) });
-  assertFits(sequenceCounts(r.tokens, 3), joint.probs, "first-hitting vs joint");
+  assertFits(sequenceCounts(r.tokens, 3, V), joint.probs, "first-hitting vs joint");
   assert.equal(r.stats.nfe, 3);
   assert.deepEqual(sequenceNfeSummary(r.stats.sequenceNfe), { mean: 3, min: 3, max: 3 });
   // the product of the marginals (what revealing everything at once gives) is rejected by the same counts
   const marg = allSequences(V, 3).map((x) => [0, 1, 2].reduce((p, i) => p * joint.probs.reduce((a, q, n) => a + (allSequences(V, 3)[n]![i] === x[i] ? q : 0), 0), 1));
-  assertRejects(sequenceCounts(r.tokens, 3), marg, "first-hitting vs product of marginals");
+  assertRejects(sequenceCounts(r.tokens, 3, V), marg, "first-hitting vs product of marginals");
   const prompt = Int32Array.from([MASK, 1, MASK]);
   const c = sample(d, firstHittingPolicy(), { batch: N, length: 3, steps: 1, schedule: scheduleFromName("linear"), rng: new Rng(4), prompt });
   const cond = Float64Array.from(allSequences(V, 3), (x, n) => (x[1] === 1 ? joint.probs[n]! : 0));
   const z = cond.reduce((a, p) => a + p, 0);
-  assertFits(sequenceCounts(c.tokens, 3), cond.map((p) => p / z), "first-hitting, conditional on x1 = 1");
+  assertFits(sequenceCounts(c.tokens, 3, V), cond.map((p) => p / z), "first-hitting, conditional on x1 = 1");
   assert.deepEqual(sequenceNfeSummary(c.stats.sequenceNfe), { mean: 2, min: 2, max: 2 });
 });
 
@@ -151,14 +144,14 @@ test("confidence-threshold (candidates drawn from μ): its law, enumerated over 
     };
     const law = enumeratedLaw(d, 3, rule);
     const r = sample(d, thresholdPolicy({ tau, cap, candidate: "sample" }), { batch: 20_000, length: 3, steps: 1, schedule: scheduleFromName("linear"), rng: new Rng(seed) });
-    assertFits(sequenceCounts(r.tokens, 3), law, `threshold τ = ${tau}, cap ${cap}`);
+    assertFits(sequenceCounts(r.tokens, 3, V), law, `threshold τ = ${tau}, cap ${cap}`);
     const s = sequenceNfeSummary(r.stats.sequenceNfe);
     assert.ok(s.min >= 1 && s.max <= 3 && (tau === 1 ? s.min === 3 : s.mean < 3), `NFE per sequence ${JSON.stringify(s)}`);
   }
   // a low threshold reveals several at once, which the one-at-a-time law (τ = 1) does not fit
   const law1 = enumeratedLaw(d, 3, (mu, masked, cand) => [byConfidence(masked.map((i, j) => mu[i * V + cand[j]!]!))[0]!]);
   const r = sample(d, thresholdPolicy({ tau: 0.2, candidate: "sample" }), { batch: 20_000, length: 3, steps: 1, schedule: scheduleFromName("linear"), rng: new Rng(5) });
-  assertRejects(sequenceCounts(r.tokens, 3), law1, "τ = 0.2 against the τ = 1 law");
+  assertRejects(sequenceCounts(r.tokens, 3, V), law1, "τ = 0.2 against the τ = 1 law");
 });
 
 test("entropy-bounded (candidates drawn from μ): its law, enumerated over trajectories, for several γ", () => {
@@ -180,7 +173,7 @@ test("entropy-bounded (candidates drawn from μ): its law, enumerated over traje
     };
     const law = enumeratedLaw(d, 3, rule);
     const r = sample(d, entropyBoundedPolicy({ gamma, candidate: "sample" }), { batch: 20_000, length: 3, steps: 1, schedule: scheduleFromName("linear"), rng: new Rng(seed) });
-    assertFits(sequenceCounts(r.tokens, 3), law, `entropy-bounded γ = ${gamma}`);
+    assertFits(sequenceCounts(r.tokens, 3, V), law, `entropy-bounded γ = ${gamma}`);
     const s = sequenceNfeSummary(r.stats.sequenceNfe);
     if (gamma === 0) assert.equal(s.min, 3);
     if (gamma === 5) assert.equal(s.max, 1, "a budget above the summed entropy reveals everything in one step");

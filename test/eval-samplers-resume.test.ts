@@ -1,24 +1,18 @@
 // eval-samplers --out: rows appended as they finish, an unfinished last line dropped, a rerun computing only
 // the missing rows (the table equal to one uninterrupted run's), and other fixed arguments refused.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { readTable, type TableKey } from "../src/eval/sampler-eval-resume.js";
-import { okJson, runCli, userError } from "./helpers/cli.js";
+import { runCli, userError } from "./helpers/cli.js";
+import { trainTinyHmm } from "./helpers/tiny-hmm.js";
 
 let root = "";
 let ckpt = "";
 
 before(() => {
-  root = mkdtempSync(join(tmpdir(), "maskdiff-resume-"));
-  const cfg = {
-    seed: 0, data: { name: "hmm", seqLen: 12, hmmSeed: 1, hmmHidden: 3, hmmStickiness: 0.9, hmmSize: 5000 }, model: { d: 32, layers: 1, heads: 2, cond: 16 },
-    train: { steps: 20, batch: 8, lr: 2e-3, warmup: 5, evalEvery: 20, evalSequences: 8, checkpointEvery: 20, keepCheckpoints: 1 },
-  };
-  writeFileSync(join(root, "hmm.json"), JSON.stringify(cfg));
-  ckpt = okJson(runCli(["train", "--config", join(root, "hmm.json"), "--out", join(root, "run"), "--samples", "0", "--json"], 120_000)).checkpoint;
+  ({ root, ckpt } = trainTinyHmm("maskdiff-resume-"));
 });
 
 after(() => {

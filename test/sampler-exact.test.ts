@@ -19,7 +19,7 @@ import {
   type ConfidenceOptions,
   type SamplerPolicy,
 } from "../src/diffusion/samplers/index.js";
-import { allSequences, trueDenoiser, type JointDistribution } from "./helpers/table-denoiser.js";
+import { allSequences, sequenceCounts, trueDenoiser, type JointDistribution } from "./helpers/table-denoiser.js";
 import { assertFits, assertRejects } from "./helpers/chi-square.js";
 
 const V = 3;
@@ -161,13 +161,6 @@ function randomJoint(L: number, seed: number): JointDistribution {
   return { V, L, probs: w.map((x) => x / sum) };
 }
 
-/** Counts of the sampled sequences by index Σ x_i V^(L−1−i). */
-function sequenceCounts(tokens: Int32Array, L: number): Float64Array {
-  const counts = new Float64Array(V ** L);
-  for (let b = 0; b < tokens.length / L; b++) counts[tokens.subarray(b * L, (b + 1) * L).reduce((a, x) => a * V + x, 0)]!++;
-  return counts;
-}
-
 test("end to end: ancestral sampling with the true denoiser reproduces the joint (uniform and cosine grids)", () => {
   const joint = randomJoint(3, 99);
   const den = trueDenoiser(joint);
@@ -179,11 +172,11 @@ test("end to end: ancestral sampling with the true denoiser reproduces the joint
     const r = sample(den, ancestralPolicy(), { batch: 20_000, length: 3, steps: 1000, rng: new Rng(30 + i), ...run });
     assert.ok(!r.tokens.includes(MASK));
     assert.ok(r.stats.predictedRows <= 4 * 20_000, `${r.stats.predictedRows} rows: at most one prediction per masked state`);
-    assertFits(sequenceCounts(r.tokens, 3), joint.probs, `joint, ${run.grid} grid, ${run.schedule.name}`);
+    assertFits(sequenceCounts(r.tokens, 3, V), joint.probs, `joint, ${run.grid} grid, ${run.schedule.name}`);
   }
   // One step reveals all three positions at once, independently: the product of the marginals, not the joint.
   const once = sample(den, ancestralPolicy(), { batch: 20_000, length: 3, steps: 1, schedule: linear, rng: new Rng(40) });
-  assertRejects(sequenceCounts(once.tokens, 3), joint.probs, "T = 1 samples the product of marginals");
+  assertRejects(sequenceCounts(once.tokens, 3, V), joint.probs, "T = 1 samples the product of marginals");
 });
 
 test("end to end: a prompt yields the joint's conditional distribution", () => {
@@ -193,9 +186,9 @@ test("end to end: a prompt yields the joint's conditional distribution", () => {
   const r = sample(trueDenoiser(joint), ancestralPolicy(), opts);
   const cond = Float64Array.from(allSequences(V, 3), (x, n) => (x[1] === 2 ? joint.probs[n]! : 0));
   const z = cond.reduce((a, p) => a + p, 0);
-  assertFits(sequenceCounts(r.tokens, 3), cond.map((p) => p / z), "conditional on x1 = 2");
+  assertFits(sequenceCounts(r.tokens, 3, V), cond.map((p) => p / z), "conditional on x1 = 2");
   const shifted = cond.map((p, n) => p / z + (n === 6 ? 0.02 : n === 25 ? -0.02 : 0)); // (0,2,0) and (2,2,1)
-  assertRejects(sequenceCounts(r.tokens, 3), shifted, "conditional, 0.02 moved between two outcomes");
+  assertRejects(sequenceCounts(r.tokens, 3, V), shifted, "conditional, 0.02 moved between two outcomes");
 });
 
 test("final fill 'sample' draws each leftover MASK from μ of the last state: the product of the marginals", () => {
@@ -207,6 +200,6 @@ test("final fill 'sample' draws each leftover MASK from μ of the last state: th
   const m0 = [0, 1, 2].map((a) => [0, 1, 2].reduce((acc, b) => acc + joint.probs[a * V + b]!, 0));
   const m1 = [0, 1, 2].map((b) => [0, 1, 2].reduce((acc, a) => acc + joint.probs[a * V + b]!, 0));
   const product = Float64Array.from({ length: 9 }, (_, n) => m0[Math.floor(n / V)]! * m1[n % V]!);
-  assertFits(sequenceCounts(r.tokens, 2), product, "sampled final fill");
-  assertRejects(sequenceCounts(r.tokens, 2), joint.probs, "sampled final fill vs the joint");
+  assertFits(sequenceCounts(r.tokens, 2, V), product, "sampled final fill");
+  assertRejects(sequenceCounts(r.tokens, 2, V), joint.probs, "sampled final fill vs the joint");
 });

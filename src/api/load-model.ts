@@ -82,11 +82,10 @@ export class LoadedModel {
     return this.meta.config;
   }
 
-  /** The sequence length (given, the template's, or the trained one) and T (given, or the length) that sample(o) uses. */
+  /** The sequence length (given, the template's, or the trained one) and T (given, or the length; checked by sample) that sample(o) uses. */
   sampleSizes(o: Pick<ModelSampleOptions, "length" | "steps" | "template">): { length: number; steps: number } {
     const length = checkInteger("length", o.length ?? (o.template === undefined ? this.config.data.seqLen : Array.from(o.template).length), 1);
-    const steps = checkInteger(o.steps === undefined ? "steps (default: the length)" : "steps", o.steps ?? length, 1, MAX_SAMPLE_STEPS);
-    return { length, steps };
+    return { length, steps: o.steps ?? length };
   }
 
   /** Draws sequences with any sampler the method supports; a UserError for a request that does not fit the model. */
@@ -100,11 +99,12 @@ export class LoadedModel {
     checkChoice("decode", o.decode, ["sample", "argmax"]);
     const spec = o.sampler ?? "ancestral";
     const policy = policyFor(spec, { temperature: o.temperature });
-    const { length, steps } = this.sampleSizes(o);
+    const { length, steps: T } = this.sampleSizes(o);
     const m = this.config.model;
     // a method with its own generator (block by block) never runs the network on more than the trained length
     const seen = this.model.generate ? Math.min(length, this.config.data.seqLen) : length;
     checkSampleMemory({ vocab: this.data.vocabSize + 1, d: m.d, layers: m.layers, heads: m.heads, cond: m.cond }, n, seen);
+    const steps = checkInteger(o.steps === undefined ? "steps (default: the length)" : "steps", T, 1, MAX_SAMPLE_STEPS);
     const stop = o.stop === undefined ? undefined : stopTokenOf(this.data, o.stop);
     const out = drawSamples(this.model, this.data, {
       ...o, n, seed, sampler: spec, steps, length, stop, schedule: this.config.diffusion.schedule,

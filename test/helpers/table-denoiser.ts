@@ -92,3 +92,10 @@ export function subsProbs(logits: Float64Array, states: States, V: number): Floa
   const lp = logProbsFloat64(consistentSet(tokenLayout(V)), logits, states.tokens, states.batch, states.length, V);
   return lp.map(Math.exp);
 }
+
+/** Counts of the sampled sequences (flat [B·L] tokens over V classes) by index Σ x_i V^(L−1−i). */
+export function sequenceCounts(tokens: Int32Array, L: number, V: number): Float64Array {
+  const counts = new Float64Array(V ** L);
+  for (let b = 0; b < tokens.length / L; b++) counts[tokens.subarray(b * L, (b + 1) * L).reduce((a, x) => a * V + x, 0)]!++;
+  return counts;
+}
