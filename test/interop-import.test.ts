@@ -3,7 +3,7 @@
 // the imported checkpoint then samples and evaluates; an unknown or mismatched file gets one message naming the tensor.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, test } from "node:test";
@@ -107,6 +107,9 @@ test("import: a mismatched or unknown file gets one message naming the first ten
   const viaConfig = runCli(["import", "mdlm", "--from", join(hfDir, "model.safetensors"), "--out", join(root, "c.safetensors")]);
   assert.equal(viaConfig.status, 0, viaConfig.stderr);
   assert.match(viaConfig.stdout, /4 heads, cond 16, L 12/);
+  const written = readFileSync(join(root, "c.safetensors"));
+  userError(runCli(["import", "mdlm", "--from", join(hfDir, "model.safetensors"), "--out", join(root, "c.safetensors")]), /--out .*c\.safetensors already exists; give another path/);
+  assert.deepEqual(readFileSync(join(root, "c.safetensors")), written, "a refused import leaves the existing file as it was");
   userError(runCli(["import", "mdlm", "--from", join(hfDir, "model.safetensors"), "--out", join(root, "c.safetensors"), "--heads", "8"]), /--heads 8 contradicts n_heads = 4 in .*config\.json/);
   writeFileSync(join(hfDir, "config.json"), JSON.stringify({ n_heads: 4, model_length: 12, time_conditioning: true }));
   userError(runCli(["import", "mdlm", "--from", join(hfDir, "model.safetensors"), "--out", join(root, "c.safetensors")]), /time_conditioning: true/);

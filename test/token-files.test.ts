@@ -93,6 +93,14 @@ test("data tokenize and gpt2:<dir>: one clear message for bad input", () => {
   userError(runCli(["data", "tokenize", "--from", join(dir, "missing.txt"), "--tokenizer", "gpt2", "--out", join(dir, "t")]), /is not a readable text file/);
   userError(runCli(["data", "tokenize", "--from", txt, "--out", join(dir, "t")]), /needs --from FILE.txt --tokenizer gpt2 --out DIR/);
   userError(runCli(["data", "fortunes", "--tokenizer", "gpt2"]), /--tokenizer applies only to `maskdiff data tokenize`/);
+  const many = join(dir, "many.txt");
+  writeFileSync(many, Array.from({ length: 30 }, (_, i) => `doc ${i}`).join("\n\n"));
+  const tok = join(dir, "tok");
+  okJson(runCli(["data", "tokenize", "--from", many, "--tokenizer", "gpt2", "--out", tok]));
+  const before = readFileSync(join(tok, "train.bin"));
+  userError(runCli(["data", "tokenize", "--from", many, "--tokenizer", "gpt2", "--out", tok, "--valid-every", "5"]), /already holds train\.bin, val\.bin, meta\.json; give another folder, or --force/);
+  assert.deepEqual(readFileSync(join(tok, "train.bin")), before, "a refused tokenize leaves the existing files as they were");
+  okJson(runCli(["data", "tokenize", "--from", many, "--tokenizer", "gpt2", "--out", tok, "--valid-every", "5", "--force"]));
   assert.throws(() => datasetFromName(`gpt2:${join(dir, "empty")}`), /has no train\.bin; make one with: maskdiff data tokenize/);
   assert.throws(() => datasetFromName("gpt2:"), /needs a token folder/);
   const vocabOnly = datasetFromName("gpt2");

@@ -12,6 +12,8 @@ export interface TokenizeOptions {
   perLine?: boolean;
   /** Every n-th document (the n-th, 2n-th, ...) goes to val.bin, the others to train.bin (default 20: 5 %). */
   validEvery?: number;
+  /** Replace the token files of an existing folder (default: refuse). */
+  force?: boolean;
 }
 
 /** What tokenizeTextFile wrote (also saved as meta.json). */
@@ -31,8 +33,10 @@ export async function tokenizeTextFile(from: string, outDir: string, opts: Token
   const every = opts.validEvery ?? 20;
   if (!Number.isSafeInteger(every) || every < 2) throw new UserError(`--valid-every must be an integer of at least 2, got ${every}`);
   if (!fs.existsSync(from) || !fs.statSync(from).isFile()) throw new UserError(`--from ${from} is not a readable text file`);
-  fs.mkdirSync(outDir, { recursive: true });
   const names = { train: path.join(outDir, GPT2_SPLIT_FILES.train), valid: path.join(outDir, GPT2_SPLIT_FILES.valid) };
+  const existing = [names.train, names.valid, path.join(outDir, "meta.json")].filter((p) => fs.existsSync(p));
+  if (existing.length > 0 && !opts.force) throw new UserError(`--out ${outDir} already holds ${existing.map((p) => path.basename(p)).join(", ")}; give another folder, or --force to replace them`);
+  fs.mkdirSync(outDir, { recursive: true });
   const temp = (p: string) => `${p}.tmp-${process.pid}`;
   const fds = { train: fs.openSync(temp(names.train), "w"), valid: fs.openSync(temp(names.valid), "w") };
   const report: TokenizeReport = { source: from, tokenizer: "gpt2", eos: GPT2_EOS, documents: { train: 0, valid: 0 }, tokens: { train: 0, valid: 0 } };

@@ -95,6 +95,8 @@ export async function importMdlmCheckpoint(from: string, out: string, options: I
   }
   if (vocab !== sizes.vocab - 1)
     throw new UserError(`${from}: tensor 'backbone.vocab_embed.embedding' has ${sizes.vocab} rows (${sizes.vocab - 1} tokens + the mask), but --data ${o.data} has ${vocab} tokens (GPT-2 models have 50258 rows)`);
+  // every check of the file and the options comes first; nothing the user had is overwritten
+  if (existsSync(out)) throw new UserError(`--out ${out} already exists; give another path (or delete it first)`);
   const model = methodNamed(config.method.name).build(config, sizes.vocab - 1);
   const { tensors } = await loadSafetensors(from);
   let weights: Record<string, Tensor> | null = null;

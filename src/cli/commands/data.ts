@@ -23,7 +23,7 @@ interface Opts {
 }
 
 /** The options that apply only to `data sudoku`, by flag. */
-const SUDOKU_ONLY = { train: "--train", valid: "--valid", test: "--test", seed: "--seed", difficulty: "--difficulty", force: "--force" } as const;
+const SUDOKU_ONLY = { train: "--train", valid: "--valid", test: "--test", seed: "--seed", difficulty: "--difficulty" } as const;
 
 /** The options that apply only to `data tokenize`, by flag. */
 const TOKENIZE_ONLY = { tokenizer: "--tokenizer", perLine: "--per-line", validEvery: "--valid-every" } as const;
@@ -41,7 +41,7 @@ export function dataCommand(): Command {
     .option("--test <n>", `sudoku: test puzzles, each with a unique solution (default ${d.test})`, intAtLeast(1))
     .option("--seed <s>", `sudoku: seed of the split (default ${d.seed})`, seedArg(2))
     .option("--difficulty <d>", `sudoku: the generator's difficulty in [0, 1] (default ${d.difficulty}: about 35 given cells)`, numberIn(0, 1))
-    .option("--force", "sudoku: replace an existing folder")
+    .option("--force", "sudoku, tokenize: replace an existing folder's files")
     .addOption(new Option("--tokenizer <t>", "tokenize: the tokenizer (GPT-2 BPE, ranks shipped with js-tiktoken)").choices(["gpt2"]))
     .option("--per-line", "tokenize: each non-empty line is a document (default: paragraphs separated by blank lines)")
     .option("--valid-every <n>", "tokenize: every n-th document goes to val.bin (default 20)", intAtLeast(2))
@@ -50,7 +50,7 @@ export function dataCommand(): Command {
       if (misplacedTok.length) throw new UserError(`data ${name}: ${misplacedTok.join(", ")} ${misplacedTok.length > 1 ? "apply" : "applies"} only to \`maskdiff data tokenize\``);
       if (name === "tokenize") {
         if (o.from === undefined || o.out === undefined || o.tokenizer === undefined) throw new UserError("data tokenize needs --from FILE.txt --tokenizer gpt2 --out DIR");
-        return console.log(JSON.stringify(await tokenizeTextFile(o.from, o.out, { perLine: o.perLine, validEvery: o.validEvery })));
+        return console.log(JSON.stringify(await tokenizeTextFile(o.from, o.out, { perLine: o.perLine, validEvery: o.validEvery, force: o.force })));
       }
       if (name !== "sudoku") {
         const misplaced = Object.entries(SUDOKU_ONLY).filter(([k]) => o[k as keyof Opts] !== undefined).map(([, flag]) => flag);
