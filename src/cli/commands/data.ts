@@ -23,7 +23,7 @@ interface Opts {
 }
 
 /** The options that apply only to `data sudoku`, by flag. */
-const SUDOKU_ONLY = { train: "--train", valid: "--valid", test: "--test", seed: "--seed", difficulty: "--difficulty" } as const;
+const SUDOKU_ONLY = { train: "--train", valid: "--valid", test: "--test", seed: "--seed", difficulty: "--difficulty", force: "--force" } as const;
 
 /** The options that apply only to `data tokenize`, by flag. */
 const TOKENIZE_ONLY = { tokenizer: "--tokenizer", perLine: "--per-line", validEvery: "--valid-every" } as const;
