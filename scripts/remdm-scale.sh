@@ -3,6 +3,8 @@
 # checkpoint at N = 1000, one row at a time in priority order, appended to one resumable JSONL table per top-p.
 # Rows already in a table are skipped, so an interrupted run is continued by running this again. No row is
 # started after STOP_AT (a `date -d` time; default: never).
+# TOP_PS picks the tables (default "0.9 1"); two runs on different tables can go side by side, each with
+# MASKDIFF_TORCH_THREADS=1 OPENBLAS_NUM_THREADS=1 on a 2-core machine.
 # Usage: STOP_AT=16:05 nice -n 10 bash scripts/remdm-scale.sh CHECKPOINT [OUT_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +17,7 @@ row() { # row TOP_P SAMPLER STEPS
     --json --out "$OUT/samplers-hmm-p$1.jsonl" > /dev/null
 }
 LOOP=remdm-loop; OFFICIAL=remdm-loop:compat=official; CAP=remdm-cap; CONF=remdm-loop-conf
-for p in 0.9 1; do
+for p in ${TOP_PS:-0.9 1}; do
   # ancestral and the official-compatible ReMDM-loop at T = L and 2L first (the claim's test), ancestral at 4L,
   # our ReMDM-loop at L and 2L, then the others
   for s in ancestral $OFFICIAL; do for T in L 2L; do row $p $s $T; done; done
@@ -23,4 +25,4 @@ for p in 0.9 1; do
   for s in $LOOP $CAP $CONF; do for T in L 2L; do row $p $s $T; done; done
   for s in $OFFICIAL $LOOP $CAP $CONF; do row $p $s 4L; done
 done
-for p in 0.9 1; do for T in L/2 8L; do for s in ancestral $LOOP $OFFICIAL $CAP $CONF; do row $p $s $T; done; done; done
+for p in ${TOP_PS:-0.9 1}; do for T in L/2 8L; do for s in ancestral $LOOP $OFFICIAL $CAP $CONF; do row $p $s $T; done; done; done

@@ -111,6 +111,15 @@ test("compareSamplers scores each sampler × T against the HMM oracle, the refer
   const rows = compareSamplers(model, { samplers: ["ancestral", "remdm-loop"], steps: [4, 8], n: 4, seed: 1 });
   assert.deepEqual(rows.map((r) => [r.sampler.split(":")[0], r.T]), [["true-hmm", null], ["ancestral", 4], ["ancestral", 8], ["remdm-loop", 4], ["remdm-loop", 8]]);
   assert.ok(rows.every((r) => Number.isFinite(r.oracle_nll) && r.oracle_nll > 0));
+  assert.ok(rows.every((r) => Number.isFinite(r.entropy_ub_model)), "the model's entropy bound is computed by default");
+});
+
+test("compareSamplers with entropyDraws 0 skips the model's entropy bound; the KL estimate then rests on the Markov bound", () => {
+  const [withBound, without] = [4, 0].map((entropyDraws) => compareSamplers(model, { samplers: ["ancestral"], steps: [4], n: 6, seed: 2, entropyDraws })[1]!);
+  assert.ok(Number.isNaN(without.entropy_ub_model), `entropy_ub_model = ${without.entropy_ub_model}`);
+  assert.equal(without.oracle_nll, withBound.oracle_nll, "the same samples either way");
+  assert.equal(without.entropy_ub_markov, withBound.entropy_ub_markov);
+  assert.ok(Math.abs(without.kl_lower_estimate - (without.oracle_nll - without.entropy_ub_markov)) < 1e-12, "KL estimate = oracle NLL − the Markov bound");
 });
 
 test("bad input is one UserError (code INVALID_INPUT) naming what is wrong", async () => {

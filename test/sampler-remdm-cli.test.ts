@@ -96,6 +96,6 @@ test("sample --remdm-compat official: same draws as the spec key compat=official
   assert.equal(ours.stats.nfe, 32);
   const help = ok(runCli(["sample", "--help"])).stdout.replace(/\s+/g, " ");
   assert.match(help, /--remdm-compat <mode>.*official.*linspace\(1, 1e-5, T\+1\).*fb's σ not clamped to σ_max/);
-  userError(runCli([...base(), "--sampler", "remdm-loop", "--remdm-compat", "official", "--grid", "cosine"]), /--grid cosine: sampler 'remdm-loop:compat=official' runs on the 'official' grid/);
+  userError(runCli([...base(), "--sampler", "remdm-loop", "--remdm-compat", "official", "--grid", "cosine"]), /--grid cosine: sampler 'remdm-loop:compat=official' runs on the 'official' time grid, but grid 'cosine' was asked for; drop --grid or the sampler's compat option/);
   userError(runCli([...base(), "--sampler", "ancestral", "--remdm-compat", "official"]), /sampler 'ancestral' takes no option 'compat'/);
 });

@@ -26,7 +26,7 @@ export interface CompareSamplersOptions {
   trigramAlpha?: number;
   /** Include a first row of samples of the true HMM (default true). */
   reference?: boolean;
-  /** Monte-Carlo draws per sample of the model's entropy bound (default 4; see sampler-eval-entropy.ts). */
+  /** Monte-Carlo draws per sample of the model's entropy bound (default 4; 0: skip it, leaving the Markov bound alone; see sampler-eval-entropy.ts). */
   entropyDraws?: number;
   /** A row already computed (e.g. read back from a resumed table): used as is instead of being recomputed. */
   done?: (sampler: string, T: number | null) => SamplerEvalRow | undefined;
@@ -47,12 +47,12 @@ export function compareSamplers(model: LoadedModel, o: CompareSamplersOptions): 
   const n = checkInteger("n", o.n, 2);
   for (const T of o.steps) checkInteger("each of steps", T, 1, MAX_SAMPLE_STEPS);
   const seed = checkSeed(o.seed ?? 0);
-  const draws = checkInteger("entropyDraws", o.entropyDraws ?? 4, 1);
+  const draws = checkInteger("entropyDraws", o.entropyDraws ?? 4, 0);
   const bound = method.bounds(config).find((b) => b.certified);
   const oracle = oracleReference(hmm, config.data.seqLen, data.meta.entropyRateNats as number, { seed });
   return evaluateSamplers(model.model.denoiser(), oracle, {
     samplers: o.samplers, steps: o.steps, n, seed, topP: o.topP, trigramAlpha: o.trigramAlpha, reference: o.reference,
     schedule: modelSchedule(model.model, config), onRow: o.onRow, done: o.done,
-    ...(bound ? { entropy: { bound, draws, seed } } : {}), manifest: { method: method.name, checkpoint: model.path }, ...(model.model.generate ? { generate: model.model.generate } : {}),
+    ...(bound && draws > 0 ? { entropy: { bound, draws, seed } } : {}), manifest: { method: method.name, checkpoint: model.path }, ...(model.model.generate ? { generate: model.model.generate } : {}),
   });
 }

@@ -2,7 +2,7 @@
 import { Rng } from "../engine/rng.js";
 import { scheduleFromName } from "../diffusion/schedule.js";
 import { encodeTemplate, statePositions, type StateLayout } from "../diffusion/state-layout.js";
-import { joinSamplerSpec, parseSamplerSpec, splitSamplerSpec, type SampleOptions, type SamplerPolicy, type SampleStats } from "../diffusion/samplers/index.js";
+import { gridConflict, joinSamplerSpec, parseSamplerSpec, splitSamplerSpec, type SampleOptions, type SamplerPolicy, type SampleStats } from "../diffusion/samplers/index.js";
 import type { TokenDataset, TokenStream } from "../data/dataset.js";
 import type { GenerateResult, MethodModel } from "../methods/method.js";
 import { generate } from "../methods/generate.js";
@@ -69,9 +69,8 @@ export function drawSamples(model: MethodModel, data: TokenDataset<TokenStream>,
   const name = splitSamplerSpec(o.sampler).name;
   if (o.supported && !o.supported.includes(name)) throw new UserError(`sampler '${name}' does not work with this model's method; supported: ${o.supported.join(", ")}${o.supportedWhy ? ` (${o.supportedWhy})` : ""}`);
   const policy = policyFor(o.sampler, { temperature: o.temperature });
-  if (o.grid !== undefined && policy.grid !== undefined && o.grid !== policy.grid)
-    throw new UserError(`--grid ${o.grid}: sampler '${policy.name}' runs on the '${policy.grid}' grid linspace(1, 1e-5, T+1) (compat=official); drop --grid or the compat option`);
-  if (o.grid !== undefined && policy.untilDone) throw new UserError(`--grid ${o.grid}: sampler '${policy.name}' takes as many steps as it needs, on its own clock; it has no time grid (drop --grid)`);
+  const gridProblem = gridConflict(policy, o.grid);
+  if (gridProblem) throw new UserError(`--grid ${o.grid}: ${gridProblem}; drop --grid${policy.grid ? " or the sampler's compat option" : ""}`);
   const L = o.length;
   const layout = model.denoiser().layout;
   // block-wise methods check block-level sizes themselves; the others are sampled over all L tokens at once

@@ -34,3 +34,11 @@ export function gridPoint(k: number, T: number, kind: GridKind): GridPoint {
   if (!Number.isInteger(k) || k < 0 || k >= T) throw new Error(`step k must be an integer in [0, ${T}), got ${k}`);
   return { t: gridTime(k, T, kind), s: gridTime(k + 1, T, kind) };
 }
+
+/** Why a policy cannot run on the asked-for grid (it has a grid of its own, or no grid at all), or undefined when it can. */
+export function gridConflict(policy: { name: string; grid?: GridKind; untilDone?: boolean }, asked: GridKind | undefined): string | undefined {
+  if (asked === undefined) return undefined;
+  if (policy.grid !== undefined && asked !== policy.grid) return `sampler '${policy.name}' runs on the '${policy.grid}' time grid, but grid '${asked}' was asked for`;
+  if (policy.untilDone) return `sampler '${policy.name}' takes as many steps as it needs, on its own clock; it has no time grid (grid '${asked}' was asked for)`;
+  return undefined;
+}

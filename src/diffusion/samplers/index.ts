@@ -29,7 +29,7 @@ export { specKeys, type SpecKey } from "./sampler-options.js";
 export { joinSamplerSpec, parseSamplerSpec, samplerOptionsFromSpec, splitSamplerSpec, type SpecParts } from "./spec.js";
 export { BLOCK, drawCategorical } from "./categorical.js";
 export { nucleusMask, topPVariants, type TopPVariant } from "./top-p.js";
-export { gridPoint, gridTime, OFFICIAL_T_MIN, type GridKind, type GridPoint } from "./grid.js";
+export { gridConflict, gridPoint, gridTime, OFFICIAL_T_MIN, type GridKind, type GridPoint } from "./grid.js";
 export { PredictionCache } from "./prediction-cache.js";
 export { beginContext, makeStepContext, runPolicyStep, stepContext, type StepInput, type StepParts } from "./step-context.js";
 export { SequenceStreams } from "./sequence-streams.js";

@@ -4,7 +4,7 @@
  */
 import type { Denoiser } from "../denoiser.js";
 import { decodeState, statePositions, symbolOf, type StateLayout } from "../state-layout.js";
-import { gridPoint } from "./grid.js";
+import { gridConflict, gridPoint } from "./grid.js";
 import { timeAtMaskProb } from "./clock.js";
 import type { ClockContext, SamplerPolicy } from "./policy.js";
 import { PredictionCache } from "./prediction-cache.js";
@@ -59,10 +59,8 @@ function checkOptions(denoiser: Denoiser, policy: SamplerPolicy, opts: SampleOpt
   if (opts.decode !== undefined && opts.decode !== "sample" && opts.decode !== "argmax") throw new Error(`sample: unknown decode '${String(opts.decode)}'; valid: sample, argmax`);
   const fill = opts.finalFill ?? "argmax";
   if (fill !== "argmax" && fill !== "sample") throw new Error(`sample: unknown finalFill '${String(fill)}'; valid: argmax, sample`);
-  if (policy.grid !== undefined && opts.grid !== undefined && opts.grid !== policy.grid)
-    throw new Error(`sample: policy '${policy.name}' runs on the '${policy.grid}' time grid, but grid '${opts.grid}' was asked for`);
-  if (policy.untilDone && opts.grid !== undefined)
-    throw new Error(`sample: policy '${policy.name}' takes as many steps as it needs, on its own clock; it has no time grid (grid '${opts.grid}' was asked for)`);
+  const gridProblem = gridConflict(policy, opts.grid);
+  if (gridProblem) throw new Error(`sample: ${gridProblem}`);
   if (denoiser.layout.positionsPerToken > 1 && !policy.subTokens)
     throw new Error(`sample: policy '${policy.name}' works on one position per token; this model writes each token as ${denoiser.layout.positionsPerToken} sub-tokens`);
 }
