@@ -3,7 +3,7 @@
 // the imported checkpoint then samples and evaluates; an unknown or mismatched file gets one message naming the tensor.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, test } from "node:test";
@@ -82,7 +82,9 @@ test("import bd3lm: the official block-causal [x_t ; x_0] pass within 1e-4; bloc
   assert.ok(err < 1e-4, `max |Δ logit| = ${err}`);
   const s = okJson(runCli(["sample", "--checkpoint", ckpt, "--steps", "4", "--n", "1", "--json"]));
   assert.equal(s.samples.length, 1);
-  userError(runCli(["import", "bd3lm", "--from", join(ref, "model.safetensors"), "--out", join(root, "x.safetensors"), "--heads", "4"]), /needs --block/);
+  userError(runCli(["import", "bd3lm", "--from", join(ref, "model.safetensors"), "--out", join(root, "x.safetensors"), "--heads", "4"]), /import bd3lm needs --block/);
+  userError(runCli(["import", "mdlm", "--block", "4", "--from", join(ref, "model.safetensors"), "--out", join(root, "x.safetensors"), "--heads", "4"]), /--block does not apply to import mdlm: the format has no blocks/);
+  assert.equal(existsSync(join(root, "x.safetensors")), false, "a refused import writes nothing");
 });
 
 test("import: a mismatched or unknown file gets one message naming the first tensor that does not fit", { skip }, async () => {

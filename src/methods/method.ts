@@ -87,4 +87,16 @@ export interface Method {
   describe(config: TrainConfig): string;
   /** Diffusion times the trainer draws per sequence (default 1; block diffusion: one per block). */
   timesPerSequence?(config: TrainConfig): number;
+  /** The public MDLM-family checkpoint format whose DiT this method runs, for `maskdiff import <format>`. */
+  readonly importFormat?: ImportFormat;
+}
+
+/** A public checkpoint format (an MDLM-layout DiT) that `maskdiff import` turns into a checkpoint of the method declaring it. */
+export interface ImportFormat {
+  /** The format's name on the command line, e.g. "mdlm". */
+  readonly name: string;
+  /** Whether the file was trained with a block size L′ (from --block or config.json's block_size), which the method section records. */
+  readonly blocks: boolean;
+  /** The config's method section for an imported file (block: its block size when `blocks`). */
+  section(block: number | undefined): { name: string } & Record<string, unknown>;
 }

@@ -1,7 +1,7 @@
 /** The one registry of methods: a method is a folder in src/methods plus one line here. */
 import { z } from "zod";
 import { UserError } from "../cli/user-error.js";
-import type { Method } from "./method.js";
+import type { ImportFormat, Method } from "./method.js";
 import { md4 } from "./md4/index.js";
 import { bd3 } from "./bd3/index.js";
 import { prime } from "./prime/index.js";
@@ -25,4 +25,14 @@ export function methodNamed(name: string): Method {
   const m = methods.find((x) => x.name === name);
   if (!m) throw new UserError(`unknown method '${name}'; valid: ${methods.map((x) => x.name).join(", ")}`);
   return m;
+}
+
+/** The names of the checkpoint formats `maskdiff import` reads (each declared by one method). */
+export const importFormatNames: readonly string[] = methods.flatMap((m) => (m.importFormat ? [m.importFormat.name] : []));
+
+/** The method that imports checkpoint format `name`, with the format; a UserError listing the formats otherwise. */
+export function importFormatNamed(name: string): { method: Method; format: ImportFormat } {
+  const method = methods.find((m) => m.importFormat?.name === name);
+  if (!method) throw new UserError(`unknown checkpoint format '${name}'; valid: ${importFormatNames.join(", ")}`);
+  return { method, format: method.importFormat! };
 }

@@ -1,10 +1,11 @@
-/** `maskdiff import mdlm|bd3lm`: a public MDLM-family DiT file -> a maskdiff checkpoint (EMA weights) of md4 or bd3. */
+/** `maskdiff import <format>`: a public MDLM-family DiT file -> a maskdiff checkpoint (EMA weights) of the method that declares the format. */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { getRngState, loadSafetensors, readSafetensorsHeader, saveSafetensors, Rng, type Tensor } from "../engine/index.js";
 import { UserError } from "../cli/user-error.js";
 import { datasetFromName } from "../data/registry.js";
-import { methodNamed } from "../methods/registry.js";
+import type { ImportFormat } from "../methods/method.js";
+import { importFormatNamed, methodNamed } from "../methods/registry.js";
 import { checkMdlmLayout, checkRotaryBuffer, mdlmToDiT } from "../models/mdlm-weights.js";
 import { checkpointMetadata, rolePrefix, type CheckpointMeta } from "./checkpoint.js";
 import { parseTrainConfig, type TrainConfig } from "./config.js";
@@ -12,27 +13,27 @@ import { packageVersion } from "./version.js";
 
 /** What to import and how to describe it. */
 export interface ImportOptions {
-  /** "mdlm" (bidirectional DiT, method md4) or "bd3lm" (block-causal pass over [x_t ; x_0], method bd3). */
-  arch: "mdlm" | "bd3lm";
+  /** The file's format, one a method declares as its importFormat (e.g. "mdlm": method md4; "bd3lm": method bd3). */
+  arch: string;
   /** Attention heads (not recoverable from the tensors; default: config.json's n_heads, else 12 as in MDLM-small). */
   heads?: number;
   /** Sequence length L the model is used at (default: config.json's model_length, else 1024 as on OpenWebText). */
   length?: number;
-  /** bd3lm: block size L′ (default: config.json's block_size). */
+  /** Formats with blocks (bd3lm): block size L′ (default: config.json's block_size). */
   block?: number;
   /** The dataset recorded in the checkpoint: "gpt2" (vocabulary only) or "gpt2:<dir>" (a held-out token folder to evaluate on). */
   data: string;
 }
 
 /** The settings of ImportOptions once config.json and the defaults have filled them in. */
-type Settled = ImportOptions & { heads: number; length: number };
+type Settled = ImportOptions & { heads: number; length: number; format: ImportFormat };
 
 /**
  * Fills heads, length and block from the Hugging Face config.json beside the weights when there is one (n_heads,
  * model_length, block_size); a flag that contradicts it, or a time-conditioned model (the importer feeds σ = 0, as
  * the public checkpoints are trained), is a UserError.
  */
-function settle(from: string, o: ImportOptions): Settled {
+function settle(from: string, o: ImportOptions, format: ImportFormat): Settled {
   const file = join(dirname(from), "config.json");
   let hf: Record<string, unknown> = {};
   if (existsSync(file)) {
@@ -49,8 +50,8 @@ function settle(from: string, o: ImportOptions): Settled {
     if (given !== undefined && v !== undefined && given !== v) throw new UserError(`${flag} ${given} contradicts ${key} = ${v} in ${file}`);
     return given ?? (v as number | undefined) ?? fallback;
   };
-  const block = o.arch === "bd3lm" ? pick("--block", o.block, "block_size", undefined) : o.block;
-  return { ...o, heads: pick("--heads", o.heads, "n_heads", 12)!, length: pick("--length", o.length, "model_length", 1024)!, block };
+  const block = format.blocks ? pick("--block", o.block, "block_size", undefined) : o.block;
+  return { ...o, format, heads: pick("--heads", o.heads, "n_heads", 12)!, length: pick("--length", o.length, "model_length", 1024)!, block };
 }
 
 /** The training config an imported model is described by (time-agnostic, as the public checkpoints are). */
@@ -61,7 +62,7 @@ function importedConfig(sizes: { d: number; layers: number; cond: number }, o: S
       data: { name: o.data, seqLen: o.length },
       model: { d: sizes.d, layers: sizes.layers, heads: o.heads, cond: sizes.cond, dropout: 0, timeConditioning: false },
       diffusion: { schedule: "linear" },
-      method: o.arch === "mdlm" ? { name: "md4" } : { name: "bd3", block: o.block },
+      method: o.format.section(o.block),
       train: { steps: 1, batch: 1, lr: 1e-4 },
     },
     `the imported model's settings (heads ${o.heads}, length ${o.length}${o.block === undefined ? "" : `, block ${o.block}`})`,
@@ -75,9 +76,9 @@ function importedConfig(sizes: { d: number; layers: number; cond: number }, o: S
  */
 export async function importMdlmCheckpoint(from: string, out: string, options: ImportOptions): Promise<TrainConfig> {
   if (!existsSync(from) || !statSync(from).isFile()) throw new UserError(`--from ${from} is not a file`);
-  const o = settle(from, options);
-  if (o.arch === "bd3lm" && o.block === undefined) throw new UserError("import bd3lm needs --block (the checkpoint's block size L′, e.g. 4, 8 or 16) or a config.json with block_size beside --from");
-  if (o.arch === "mdlm" && o.block !== undefined) throw new UserError("--block applies only to import bd3lm");
+  const o = settle(from, options, importFormatNamed(options.arch).format);
+  if (o.format.blocks && o.block === undefined) throw new UserError(`import ${o.arch} needs --block (the checkpoint's block size L′, e.g. 4, 8 or 16) or a config.json with block_size beside --from`);
+  if (!o.format.blocks && o.block !== undefined) throw new UserError(`--block does not apply to import ${o.arch}: the format has no blocks`);
   let header;
   try {
     header = await readSafetensorsHeader(from);

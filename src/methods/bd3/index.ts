@@ -70,4 +70,5 @@ export const bd3: Method = {
     return `BD3-LM: ${blockCount(L, block)} blocks of ${block} tokens${last}, autoregressive over blocks, masked diffusion inside${clipped}`;
   },
   timesPerSequence: (config) => blockCount(config.data.seqLen, options(config).block),
+  importFormat: { name: "bd3lm", blocks: true, section: (block) => ({ name: "bd3", block }) },
 };

@@ -33,4 +33,5 @@ export const md4: Method = {
   bounds: () => [truncatedContinuous("nelbo", "NELBO", "digit"), stepBound("nelbo_T")],
   samplers: () => samplerNames,
   describe: () => "MD4: masked diffusion, one position per token",
+  importFormat: { name: "mdlm", blocks: false, section: () => ({ name: "md4" }) },
 };
