@@ -226,6 +226,82 @@ test("remdm-threshold: a forced low-confidence reveal is remasked once confident
   assert.deepEqual(a.tokens, b.tokens);
 });
 
+/**
+ * The exact law of remdm-threshold (candidates drawn from μ, score = μ of the candidate) and its mean NFE, enumerating
+ * every trajectory of the state (tokens, ψ): the threshold reveals R, then each earlier reveal with ψ < τ, lowest ψ
+ * first, is remasked with probability η while fewer than |R| − 1 have been.
+ */
+function remdmThresholdLaw(d: Denoiser, L: number, tau: number, eta: number): { law: Float64Array; nfeLaw: Float64Array } {
+  const law = new Float64Array(V ** L);
+  const nfeLaw = new Float64Array(L + 1);
+  const visit = (z: Int32Array, psi: number[], p: number, steps: number): void => {
+    const masked = [...z.keys()].filter((i) => z[i] === MASK);
+    if (masked.length === 0) {
+      law[z.reduce((a, v) => a * V + v, 0)] += p;
+      nfeLaw[steps] += p;
+      return;
+    }
+    const eligible = [...z.keys()].filter((i) => z[i] !== MASK && psi[i]! < tau).sort((x, y) => psi[x]! - psi[y]! || x - y);
+    const mu = subsProbs(d.predict({ tokens: z, batch: 1, length: L }, Float64Array.of(1)), { tokens: z, batch: 1, length: L }, V);
+    for (let k = 0; k < V ** masked.length; k++) {
+      const cand = masked.map((_, j) => Math.floor(k / V ** j) % V);
+      const q = masked.reduce((a, i, j) => a * mu[i * V + cand[j]!]!, 1);
+      const conf = masked.map((i, j) => mu[i * V + cand[j]!]!);
+      const reveals = byConfidence(conf).filter((j, r) => r === 0 || conf[j]! >= tau);
+      const next = z.slice();
+      const nextPsi = psi.slice();
+      for (const j of reveals) {
+        next[masked[j]!] = cand[j]!;
+        nextPsi[masked[j]!] = conf[j]!;
+      }
+      // branch over the remasking coin of each eligible position, in order, while budget is left
+      const remask = (e: number, budget: number, zz: Int32Array, pp: number[], w: number): void => {
+        if (e === eligible.length || budget <= 0) return visit(zz, pp, w, steps + 1);
+        const i = eligible[e]!;
+        const zr = zz.slice();
+        const pr = pp.slice();
+        zr[i] = MASK;
+        pr[i] = Infinity;
+        if (eta > 0) remask(e + 1, budget - 1, zr, pr, w * eta);
+        if (eta < 1) remask(e + 1, budget, zz, pp, w * (1 - eta));
+      };
+      remask(0, reveals.length - 1, next, nextPsi, p * q);
+    }
+  };
+  visit(new Int32Array(L).fill(MASK), new Array<number>(L).fill(Infinity), 1, 0);
+  return { law, nfeLaw };
+}
+
+test("remdm-threshold (candidates drawn from μ): its law over sequences and NFE, enumerated over trajectories with remasking, for several τ and η", () => {
+  // conditionals that belong to no joint, so that revising a reveal changes the law of the result: flat while all is
+  // masked (the first reveal is forced, below τ), peaked once a token is known (the rest can be revealed together)
+  const rng = new Rng(21);
+  const table = Array.from({ length: (V + 1) ** 3 }, (_, key) => {
+    const scale = key === (V + 1) ** 3 - 1 ? 0.8 : 6;
+    return Float64Array.from({ length: 3 * V }, () => scale * rng.next());
+  });
+  const d = functionDenoiser(V, false, (z) => table[z.reduce((a, v) => a * (V + 1) + v, 0)]!);
+  const N = 20_000;
+  let remaskingShows = false;
+  for (const [tau, eta, seed] of [[0.5, 0.5, 1], [0.7, 1, 2], [0.35, 0.3, 3]] as const) {
+    const { law, nfeLaw } = remdmThresholdLaw(d, 3, tau, eta);
+    const r = sample(d, remdmThresholdPolicy({ tau, etaCap: eta, candidate: "sample" }), { batch: N, length: 3, steps: 1, schedule: scheduleFromName("linear"), rng: new Rng(seed) });
+    const counts = sequenceCounts(r.tokens, 3, V);
+    const nfeCounts = new Float64Array(4);
+    for (const k of r.stats.sequenceNfe!) nfeCounts[k]! += 1;
+    assertFits(counts, law, `remdm-threshold τ = ${tau}, η = ${eta}: sequences`);
+    assertFits(nfeCounts, nfeLaw, `remdm-threshold τ = ${tau}, η = ${eta}: NFE per sequence`);
+    // the remasking is seen: the η = 0 law (confidence-threshold's) does not fit where it differs enough
+    const without = remdmThresholdLaw(d, 3, tau, 0);
+    const tv = law.reduce((a, p, i) => a + Math.abs(p - without.law[i]!), 0) / 2;
+    if (tv > 0.05) {
+      remaskingShows = true;
+      assertRejects(counts, without.law, `τ = ${tau}, η = ${eta} against the no-remasking law (TV ${tv.toFixed(3)})`);
+    }
+  }
+  assert.ok(remaskingShows, "at least one setting remasks often enough for the test to tell it from confidence-threshold");
+});
+
 test("the loop refuses a variable-step policy that makes no progress (no hang), and counts NFE per sequence for fixed-step policies", () => {
   const d = trueDenoiser(randomJoint(2, 1));
   const idle: SamplerPolicy = { name: "idle", untilDone: true, step: () => undefined };
