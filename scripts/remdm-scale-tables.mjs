@@ -1,6 +1,7 @@
 // Markdown tables of docs/results/samplers-hmm.md from the resumable eval-samplers tables of scripts/remdm-scale.sh:
 // per top-p, one row per sampler × T (oracle NLL ± se, per-sample entropy, trigram KL both ways, entropy bounds,
-// KL lower-bound estimate, N-NFE, seconds), then per sampler the change of the oracle NLL from T = L in standard errors.
+// KL lower-bound estimate, N-NFE, seconds), then per sampler the change of the oracle NLL from T = L in standard errors,
+// then each sampler against ancestral at the same T.
 // Usage: node scripts/remdm-scale-tables.mjs docs/results/samplers-hmm-p0.9.jsonl docs/results/samplers-hmm-p1.jsonl
 import { readFileSync } from "node:fs";
 
@@ -25,6 +26,18 @@ for (const file of process.argv.slice(2)) {
     for (const r of rows.filter((x) => x.sampler === s && x.T !== L)) {
       const d = r.oracle_nll - base.oracle_nll;
       console.log(`| ${s} | ${r.T} | ${d >= 0 ? "+" : ""}${fx(d, 4)} | ${fx(d / Math.hypot(r.oracle_nll_stderr, base.oracle_nll_stderr), 1)} |`);
+    }
+  }
+  console.log("\nAgainst ancestral at the same T (Δ = NLL(sampler, T) − NLL(ancestral, T); z as above):\n");
+  console.log("| sampler | T | Δ oracle NLL | z | Δ trigram KL(true‖s) |");
+  console.log("|---|---:|---:|---:|---:|");
+  for (const s of order.filter((x) => x !== "true-hmm" && x !== "ancestral")) {
+    for (const r of rows.filter((x) => x.sampler === s)) {
+      const base = rows.find((x) => x.sampler === "ancestral" && x.T === r.T);
+      if (!base) continue;
+      const d = r.oracle_nll - base.oracle_nll;
+      const k = r.trigram_kl_true_model - base.trigram_kl_true_model;
+      console.log(`| ${s} | ${r.T} | ${d >= 0 ? "+" : ""}${fx(d, 4)} | ${fx(d / Math.hypot(r.oracle_nll_stderr, base.oracle_nll_stderr), 1)} | ${k >= 0 ? "+" : ""}${fx(k, 3)} |`);
     }
   }
   console.log("");

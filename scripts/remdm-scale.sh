@@ -4,7 +4,9 @@
 # Rows already in a table are skipped, so an interrupted run is continued by running this again. No row is
 # started after STOP_AT (a `date -d` time; default: never).
 # TOP_PS picks the tables (default "0.9 1"), TABLE their file stem (default samplers-hmm: OUT_DIR/TABLE-pP.jsonl) and
-# SAMPLERS the samplers run (default all five; Prime has no remdm-loop-conf). Two runs on different tables can go
+# SAMPLERS the samplers run (default all five; Prime has no remdm-loop-conf), N the samples per row (default 1000; top-p 1
+# needs 1300 for a standard error ≤ 0.007 nats: its samples are more diverse), EXTRA_T the step counts run after
+# L, 2L and 4L (default "L/2 8L"; empty: none). Two runs on different tables can go
 # side by side, each with MASKDIFF_TORCH_THREADS=1 OPENBLAS_NUM_THREADS=1 on a 2-core machine.
 # Usage: STOP_AT=16:05 nice -n 10 bash scripts/remdm-scale.sh CHECKPOINT [OUT_DIR]
 set -euo pipefail
@@ -17,7 +19,7 @@ SAMPLERS=" ${SAMPLERS:-ancestral remdm-loop remdm-loop:compat=official remdm-cap
 row() { # row TOP_P SAMPLER STEPS
   case "$SAMPLERS" in *" $2 "*) ;; *) return 0 ;; esac
   if [ "$(date +%s)" -ge "$STOP" ]; then echo "STOP_AT reached: not starting $2 T=$3 (top-p $1)" >&2; exit 0; fi
-  node bin/maskdiff.js eval-samplers --checkpoint "$CKPT" --samplers "$2" --steps "$3" -n 1000 --seed 0 --top-p "$1" \
+  node bin/maskdiff.js eval-samplers --checkpoint "$CKPT" --samplers "$2" --steps "$3" -n "${N:-1000}" --seed 0 --top-p "$1" \
     --json --out "$OUT/$TABLE-p$1.jsonl" > /dev/null
 }
 LOOP=remdm-loop; OFFICIAL=remdm-loop:compat=official; CAP=remdm-cap; CONF=remdm-loop-conf
@@ -29,4 +31,4 @@ for p in ${TOP_PS:-0.9 1}; do
   for s in $LOOP $CAP $CONF; do for T in L 2L; do row $p $s $T; done; done
   for s in $OFFICIAL $LOOP $CAP $CONF; do row $p $s 4L; done
 done
-for p in ${TOP_PS:-0.9 1}; do for T in L/2 8L; do for s in ancestral $LOOP $OFFICIAL $CAP $CONF; do row $p $s $T; done; done; done
+for p in ${TOP_PS:-0.9 1}; do for T in ${EXTRA_T-L/2 8L}; do for s in ancestral $LOOP $OFFICIAL $CAP $CONF; do row $p $s $T; done; done; done
