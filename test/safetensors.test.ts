@@ -153,13 +153,13 @@ test("malformed files are rejected with a message saying what is wrong", async (
     { name: "JSON array", bytes: rawFile("[1, 2]"), message: "header is [1,2], expected a JSON object" },
     {
       name: "unsupported dtype",
-      bytes: rawFile({ w: { dtype: "F16", shape: [2], data_offsets: [0, 4] } }, 4),
-      message: "tensor 'w': dtype 'F16' is not supported (expected one of F32, F64, I64, I32, BOOL, U8)",
+      bytes: rawFile({ w: { dtype: "F8_E4M3", shape: [2], data_offsets: [0, 2] } }, 2),
+      message: "tensor 'w': dtype 'F8_E4M3' is not supported (expected one of F32, F64, I64, I32, BOOL, U8, F16, BF16)",
     },
     {
       name: "missing dtype",
       bytes: rawFile({ w: { shape: [2], data_offsets: [0, 4] } }, 4),
-      message: "tensor 'w': dtype is missing or not a string (expected one of F32, F64, I64, I32, BOOL, U8)",
+      message: "tensor 'w': dtype is missing or not a string (expected one of F32, F64, I64, I32, BOOL, U8, F16, BF16)",
     },
     {
       name: "offsets mismatch",
@@ -413,5 +413,66 @@ test("a file written by python (torch) loads here", async (t) => {
   check("s", "float32", [], [7]);
   check("e", "float32", [0, 4], []);
   assert.equal(Object.keys(tensors).length, 9);
+  disposeAll(tensors);
+});
+
+test("F16 and BF16 tensors load widened to float32, exactly: IEEE bit patterns by hand", async () => {
+  // binary16: 1, −2.5, 65504 (largest), 2^-24 (smallest subnormal), 2^-14 (smallest normal), −0, +∞, NaN
+  const f16 = [0x3c00, 0xc100, 0x7bff, 0x0001, 0x0400, 0x8000, 0x7c00, 0x7e00];
+  // bfloat16: 1, −2.5, 3.140625, 2^-133 (smallest subnormal), −∞
+  const bf16 = [0x3f80, 0xc020, 0x4049, 0x0001, 0xff80];
+  const data = Buffer.alloc(2 * (f16.length + bf16.length));
+  [...f16, ...bf16].forEach((h, i) => data.writeUInt16LE(h, 2 * i));
+  const header = {
+    h: { dtype: "F16", shape: [2, 4], data_offsets: [0, 16] },
+    b: { dtype: "BF16", shape: [5], data_offsets: [16, 26] },
+  };
+  const p = writeRaw("half.safetensors", rawFile(header, data));
+  const { entries } = await readSafetensorsHeader(p);
+  assert.deepEqual(entries.map((e) => [e.name, e.dtype, e.stored]), [["h", "float32", "F16"], ["b", "float32", "BF16"]]);
+  const { tensors } = await loadSafetensors(p);
+  assert.equal(tensors.h.dtype, "float32");
+  assert.deepEqual(tensors.h.shape, [2, 4]);
+  const h = values(tensors.h) as number[];
+  assert.deepEqual(h.slice(0, 7), [1, -2.5, 65504, 2 ** -24, 2 ** -14, -0, Infinity]);
+  assert.ok(Object.is(h[5], -0), "−0 keeps its sign");
+  assert.ok(Number.isNaN(h[7]));
+  assert.deepEqual(values(tensors.b), [1, -2.5, 3.140625, 2 ** -133, -Infinity]);
+  disposeAll(tensors);
+  // the byte count is checked against 2 bytes per element
+  const short = writeRaw("half-short.safetensors", rawFile({ h: { dtype: "F16", shape: [3], data_offsets: [0, 4] } }, 4));
+  await rejectsWith(loadSafetensors(short), /tensor 'h': data_offsets \[0, 4\] hold 4 bytes but shape \[3\] of F16 needs 6/);
+});
+
+test("F16 and BF16 tensors written by python (torch) load as torch widens them to float32", async (t) => {
+  if (!hasTorch()) {
+    t.skip("python3 with torch is not available");
+    return;
+  }
+  const p = fresh("half-from-python.safetensors");
+  python(
+    `
+import json, struct, sys, torch
+g = torch.Generator().manual_seed(0)
+x = torch.randn(64, generator=g) * torch.logspace(-8, 4, 64)
+T = {"h": x.to(torch.float16), "b": x.to(torch.bfloat16)}
+T["h32"], T["b32"] = T["h"].float(), T["b"].float()
+CODE = {torch.float16: "F16", torch.bfloat16: "BF16", torch.float32: "F32"}
+header, blobs, off = {}, [], 0
+for name, t in T.items():
+    b = bytes(t.contiguous().view(torch.uint8).tolist()) if t.dtype == torch.float32 else bytes(t.contiguous().view(torch.int16).numpy().tobytes())
+    header[name] = {"dtype": CODE[t.dtype], "shape": list(t.shape), "data_offsets": [off, off + len(b)]}
+    blobs.append(b)
+    off += len(b)
+h = json.dumps(header).encode("utf-8")
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<Q", len(h))); f.write(h); f.write(b"".join(blobs))
+`,
+    p,
+  );
+  const { tensors } = await loadSafetensors(p);
+  assert.deepEqual(values(tensors.h), values(tensors.h32), "F16 widened as torch's .float()");
+  assert.deepEqual(values(tensors.b), values(tensors.b32), "BF16 widened as torch's .float()");
+  assert.ok((values(tensors.h) as number[]).some((v) => v !== 0 && Math.abs(v) < 6.2e-5), "the sample includes F16 subnormals");
   disposeAll(tensors);
 });

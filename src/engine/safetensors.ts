@@ -10,11 +10,17 @@ import { Tensor, type DType } from "./tensor.js";
 /** One tensor as described by a safetensors header; begin/end are byte offsets into the data section. */
 export interface SafetensorsEntry {
   name: string;
+  /** The dtype it loads as (F16 and BF16 load as float32, which holds each of their values exactly). */
   dtype: DType;
+  /** The half-precision format it is stored in, when it is ("F16" or "BF16"; loaded widened to float32). */
+  stored?: HalfCode;
   shape: number[];
   begin: number;
   end: number;
 }
+
+/** The half-precision formats that are read (widened to float32) but never written. */
+export type HalfCode = "F16" | "BF16";
 
 /** What a safetensors header holds: the string metadata and the tensor entries, in header order. */
 export interface SafetensorsHeader {
@@ -32,7 +38,8 @@ export interface LoadSafetensorsOptions {
 const CODE: Record<DType, string> = { float32: "F32", float64: "F64", int64: "I64", int32: "I32", bool: "BOOL", uint8: "U8" };
 const ITEMSIZE: Record<DType, number> = { float32: 4, float64: 8, int64: 8, int32: 4, bool: 1, uint8: 1 };
 const DTYPE_OF_CODE = new Map(Object.entries(CODE).map(([d, c]) => [c, d as DType]));
-const KNOWN_CODES = [...DTYPE_OF_CODE.keys()].join(", ");
+const HALF_CODES: readonly HalfCode[] = ["F16", "BF16"];
+const KNOWN_CODES = [...DTYPE_OF_CODE.keys(), ...HALF_CODES].join(", ");
 const MAX_HEADER_BYTES = 100_000_000;
 const METADATA_KEY = "__metadata__";
 
@@ -235,7 +242,8 @@ function parseEntry(path: string, name: string, raw: unknown, dataBytes: number)
   if (!isObject(raw)) throw fail(path, `${what}: expected an object with dtype, shape and data_offsets`);
   const code = raw.dtype;
   if (typeof code !== "string") throw fail(path, `${what}: dtype is missing or not a string (expected one of ${KNOWN_CODES})`);
-  const dtype = DTYPE_OF_CODE.get(code);
+  const stored = HALF_CODES.find((c) => c === code);
+  const dtype = stored ? "float32" : DTYPE_OF_CODE.get(code);
   if (dtype === undefined) throw fail(path, `${what}: dtype '${code}' is not supported (expected one of ${KNOWN_CODES})`);
   const shape = raw.shape;
   if (!Array.isArray(shape) || !shape.every(isCount)) {
@@ -247,7 +255,7 @@ function parseEntry(path: string, name: string, raw: unknown, dataBytes: number)
   }
   const [begin, end] = offsets as [number, number];
   if (end < begin) throw fail(path, `${what}: data_offsets ${dims(offsets)} end before they begin`);
-  const needed = (shape as number[]).reduce((a, b) => a * b, 1) * ITEMSIZE[dtype];
+  const needed = (shape as number[]).reduce((a, b) => a * b, 1) * (stored ? 2 : ITEMSIZE[dtype]);
   if (!Number.isSafeInteger(needed)) throw fail(path, `${what}: shape ${dims(shape)} is too large`);
   if (end - begin !== needed) {
     throw fail(path, `${what}: data_offsets ${dims(offsets)} hold ${end - begin} bytes but shape ${dims(shape)} of ${code} needs ${needed}`);
@@ -255,7 +263,7 @@ function parseEntry(path: string, name: string, raw: unknown, dataBytes: number)
   if (end > dataBytes) {
     throw fail(path, `${what}: data_offsets ${dims(offsets)} run past the end of the ${dataBytes}-byte data section`);
   }
-  return { name, dtype, shape: shape as number[], begin, end };
+  return { name, dtype, ...(stored ? { stored } : {}), shape: shape as number[], begin, end };
 }
 
 /** Reads and validates the header of an open file; allocates nothing for tensor data. */
@@ -316,6 +324,23 @@ export async function readSafetensorsHeader(path: string): Promise<SafetensorsHe
   }
 }
 
+/** IEEE 754 binary16 bits -> its value (exact in float32). */
+function halfValue(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exponent = (h >> 10) & 0x1f;
+  const fraction = h & 0x3ff;
+  if (exponent === 0) return sign * fraction * 2 ** -24; // zero and subnormals
+  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+}
+
+/** Half-precision little-endian bytes widened to float32: BF16 is the top half of a float32, F16 is decoded. */
+function widen(bytes: Uint8Array, code: HalfCode): Float32Array {
+  const halves = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
+  if (code === "BF16") return new Float32Array(Uint32Array.from(halves, (h) => h << 16).buffer);
+  return Float32Array.from(halves, halfValue);
+}
+
 /** A typed array of dtype viewing the whole of an aligned byte buffer. */
 function view(bytes: Uint8Array, dtype: DType): Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array {
   const b = bytes.buffer;
@@ -344,7 +369,7 @@ export async function loadSafetensors(
       if (bytes.length !== e.end - e.begin) {
         throw fail(path, `tensor '${e.name}': file ended after ${bytes.length} of its ${e.end - e.begin} bytes`);
       }
-      tensors[e.name] = tensor(view(bytes, e.dtype), e.shape, { dtype: e.dtype, device: opts.device ?? "cpu" });
+      tensors[e.name] = tensor(e.stored ? widen(bytes, e.stored) : view(bytes, e.dtype), e.shape, { dtype: e.dtype, device: opts.device ?? "cpu" });
     }
     return { tensors, metadata };
   } catch (e) {
