@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { compareSamplers, loadModel, MaskdiffError, train, UserError, type LoadedModel, type StepReport } from "../src/index.js";
+import { compareSamplers, datasetFromName, loadModel, MaskdiffError, train, UserError, type LoadedModel, type StepReport } from "../src/index.js";
 import { okJson, runCli } from "./helpers/cli.js";
 
 const config = {
@@ -136,6 +136,7 @@ test("bad input is one UserError (code INVALID_INPUT) naming what is wrong", asy
   await userError(() => train(config, {} as { out: string }), /options\.out must name the run directory/);
   await userError(() => train(config, { out: join(root, "run") }), /already holds checkpoints/);
   await userError(() => compareSamplers(model, { samplers: ["ancestral"], steps: [4], n: 1 }), /n must be an integer from 2/);
+  await userError(() => datasetFromName("hmm", { hidden: 100 }), /^dataset "hmm": hmmDataset: hidden must be an integer in 1\.\.64, got 100$/);
   assert.equal(existsSync(join(root, "bad")), false, "a refused config creates no run directory");
 });
 

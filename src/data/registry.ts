@@ -1,5 +1,5 @@
 /** Datasets by name, for the CLI and configs: "fortunes", "markov", "text8", "text:<path>", "hmm", "sudoku", "gpt2", "gpt2:<dir>", and the coupled-token tasks. */
-import { UserError } from "../errors.js";
+import { MaskdiffError, UserError } from "../errors.js";
 import { loadFortunes } from "./corpus.js";
 import { COUPLED_TASKS, coupledDataset, type CoupledDatasetOptions, type CoupledTask } from "./coupled.js";
 import type { TokenDataset, TokenStream } from "./dataset.js";
@@ -26,8 +26,8 @@ export interface DatasetOptions extends MarkovDatasetOptions, HmmDatasetOptions,
 /** Loads a dataset by name; throws listing the valid names for an unknown one. */
 export function datasetFromName(name: string, opts: DatasetOptions = {}): TokenDataset<TokenStream> {
   if (name === "fortunes") return loadFortunes(opts.file);
-  if (name === "markov") return markovDataset(opts);
-  if (name === "hmm") return hmmDataset(opts);
+  if (name === "markov") return optionsChecked(name, () => markovDataset(opts));
+  if (name === "hmm") return optionsChecked(name, () => hmmDataset(opts));
   if (name === "text8") return loadText8(opts.dir);
   if (name === "sudoku") return loadSudoku(opts.dir);
   if (name in COUPLED_TASKS) return coupledDataset(name as CoupledTask, opts);
@@ -43,4 +43,14 @@ export function datasetFromName(name: string, opts: DatasetOptions = {}): TokenD
     return loadTextFile(file);
   }
   throw new UserError(`Unknown dataset name ${JSON.stringify(name)}; valid names: ${DATASET_NAMES.join(", ")}`);
+}
+
+/** Builds a generated dataset; its builder's option checks (plain Errors) become a UserError naming the dataset. */
+function optionsChecked(name: string, build: () => TokenDataset<TokenStream>): TokenDataset<TokenStream> {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof MaskdiffError || !(e instanceof Error)) throw e;
+    throw new UserError(`dataset "${name}": ${e.message}`, { cause: e });
+  }
 }
